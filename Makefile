@@ -1,0 +1,48 @@
+# gigdata: `make app` opens the app on the bundled samples, `make test` runs every check, `make bench` measures.
+# Both set everything up themselves (a .venv in this folder); nothing else to install by hand.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE_STORE := .sample-store
+
+.PHONY: setup app test lint typecheck unit bench samples clean browser-deps
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Chromium for the browser tests of the app (Debian's package; Playwright drives it).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { (apt-get update -qq || sudo apt-get update -qq) && \
+	    (apt-get install -y -qq chromium >/dev/null || sudo apt-get install -y -qq chromium >/dev/null); }
+
+app: setup
+	$(BIN)/python scripts/load_samples.py --store $(SAMPLE_STORE)
+	GIGDATA_SAMPLE_STORE=$(SAMPLE_STORE) $(BIN)/gigdata app
+
+lint: setup
+	$(BIN)/ruff check toolkit parsers tests scripts bench app.py pages
+
+typecheck: setup
+	$(BIN)/mypy toolkit parsers
+
+unit: setup
+	$(BIN)/python -m pytest -q -n 2
+
+test: lint typecheck unit
+
+bench: setup
+	$(BIN)/python bench/bench_ingest.py
+
+samples: setup
+	$(BIN)/python scripts/make_samples.py
+
+clean:
+	rm -rf $(VENV) $(SAMPLE_STORE) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,280 @@
+"""Ingest exports into the store: recognise, parse every file, report what became of each.
+
+The flow for one export (a zip or a folder):
+1. `toolkit.archive.open_export` checks the archive as a whole (hostile names, links, bombs, encryption)
+   and refuses it before anything is parsed;
+2. an export whose manifest is already in the store is not read again;
+3. the platform is detected from which known files are present, and its `prepare` reads the facts the
+   export states about itself (its time zone);
+4. every file meets the first rule that matches it: parsed into tables, ignored with a reason, or, when no
+   rule knows it, reported as not recognised. A file whose layout does not fit fails alone, with its
+   reason; the other files go on;
+5. the tables are staged and published atomically with the manifest (`toolkit.store.ExportWriter`),
+   dropping rows that another export of the same worker already holds.
+Local times with no known zone stop the ingest (`needs_timezone`) before anything is written.
+
+Example:
+    >>> from pathlib import Path
+    >>> folder = Path("sample_exports/uber-sar-fr-2021")
+    >>> report = ingest_export(folder, Path("/tmp/doc-store"))  # doctest: +SKIP
+    >>> report.platform, report.status  # doctest: +SKIP
+    ('uber', 'ingested')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zoneinfo
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from parsers import PARSER_VERSION
+from parsers.base import Batch, Member, ParseContext, Rule, first_rule
+from parsers.registry import COMMON_RULES, detect_platform, module_for
+from toolkit.archive import Export, Limits, open_export
+from toolkit.errors import IngestError, IssueLog
+from toolkit.schema import TABLES, conform
+from toolkit.store import ExportWriter, load_manifest, store_lock
+
+Progress = Callable[[float, str], None]
+"""Called with (fraction done 0..1, what is being read) while ingesting."""
+
+STREAM_AFTER_ROWS = 500_000
+"""A file is held in memory until it has produced this many rows; past that its batches are written as
+they come, and a failure later in that file stops the whole ingest (nothing is published)."""
+
+ABORTING_KINDS = {"hostile_archive", "too_large", "encrypted", "needs_timezone"}
+"""Errors met while reading one file that put the whole export in doubt."""
+
+
+@dataclass
+class FileOutcome:
+    """What became of one file of the export."""
+
+    path: str
+    size: int
+    status: str  # parsed | ignored | failed | unknown
+    reason: str = ""
+    sha256: str | None = None
+    tables: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"path": self.path, "size": self.size, "status": self.status, "reason": self.reason,
+                "sha256": self.sha256, "tables": dict(self.tables)}
+
+
+@dataclass
+class IngestReport:
+    """What one export gave: the manifest's content plus how the store changed."""
+
+    source: str
+    status: str  # ingested | already_ingested | refused
+    export_id: str | None = None
+    platform: str | None = None
+    layout: str | None = None
+    worker_id: str | None = None
+    files: list[FileOutcome] = field(default_factory=list)
+    tz_decisions: list[dict[str, Any]] = field(default_factory=list)
+    issues: dict[str, int] = field(default_factory=dict)
+    issue_samples: list[dict[str, Any]] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    stored: dict[str, dict[str, int]] = field(default_factory=dict)
+    error: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        out = dict(self.__dict__)
+        out["files"] = [f.to_dict() for f in self.files]
+        return out
+
+
+def ingest(paths: list[Path], store: Path, worker: str = "me", tz: str | None = None,
+           strict: bool = False, progress: Progress | None = None,
+           limits: Limits | None = None) -> list[IngestReport]:
+    """Ingest several exports in order; one refused export does not stop the others.
+
+    Example:
+        >>> [r.status for r in ingest([Path("missing.zip")], Path("/tmp/doc-store"))]
+        ['refused']
+    """
+    return [ingest_export(p, store, worker=worker, tz=tz, strict=strict, progress=progress, limits=limits)
+            for p in paths]
+
+
+def ingest_export(path: Path, store: Path, worker: str = "me", tz: str | None = None,
+                  strict: bool = False, progress: Progress | None = None,
+                  limits: Limits | None = None) -> IngestReport:
+    """Ingest one export (zip or folder) into `store` and report what became of every file.
+
+    An `IngestError` that concerns the whole export is returned as a refused report (nothing written);
+    in strict mode, a malformed row raises `StrictIssueError` instead of being counted.
+    """
+    report = IngestReport(source=os.path.basename(os.fspath(path).rstrip("/")), status="refused",
+                          worker_id=worker)
+    try:
+        _check_zone(tz)
+        with open_export(path, limits) as export:
+            report.export_id = export.export_id
+            _ingest_opened(export, store, worker, tz, strict, progress, report)
+    except IngestError as exc:
+        report.status = "refused"
+        report.error = {"kind": exc.kind, "member": exc.member, "detail": exc.detail}
+    return report
+
+
+def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, strict: bool,
+                   progress: Progress | None, report: IngestReport) -> None:
+    existing = load_manifest(store, export.export_id)
+    if existing is not None:
+        _fill_from_manifest(report, existing)
+        return
+    paths = [m.path for m in export.members]
+    detection = detect_platform(paths)
+    if detection is None:
+        report.files = [_unknown(m) for m in export.members]
+        raise IngestError("unknown_platform", report.source,
+                          "no file of this export matches a known platform layout; see the file list")
+    module = module_for(detection.platform)
+    ctx = ParseContext(platform=detection.platform, layout=detection.layout, user_tz=tz,
+                       issues=IssueLog(strict=strict))
+    prepare = getattr(module, "prepare", None)
+    if prepare is not None:
+        prepare(export, ctx)
+    report.platform, report.layout = detection.platform, detection.layout
+    rules: list[Rule] = COMMON_RULES + list(module.RULES)
+    with store_lock(store), ExportWriter(store, export.export_id, detection.platform, worker) as writer:
+        if load_manifest(store, export.export_id) is not None:  # another process won the race
+            _fill_from_manifest(report, load_manifest(store, export.export_id) or {})
+            writer.abort()
+            return
+        total = sum(max(m.size, 1) for m in export.members) or 1
+        done = 0
+        for member in export.members:
+            if progress is not None:
+                progress(done / total, member.path)
+            report.files.append(_ingest_member(member, rules, ctx, writer, worker, export.export_id))
+            done += max(member.size, 1)
+        _finish_report(report, ctx, detection.evidence)
+        manifest = _manifest(report, export, detection.evidence, tz)
+        report.stored = writer.commit(manifest)
+        report.status = "ingested"
+    if progress is not None:
+        progress(1.0, "done")
+
+
+def _ingest_member(member: Member, rules: list[Rule], ctx: ParseContext, writer: ExportWriter,
+                   worker: str, export_id: str) -> FileOutcome:
+    outcome = FileOutcome(path=member.path, size=member.size, status="unknown")
+    rule = first_rule(rules, member.path)
+    outcome.sha256 = member.sha256() if hasattr(member, "sha256") else None
+    if rule is None:
+        outcome.reason = "no parser knows this file; it was not read (please report its name and header)"
+        return outcome
+    if rule.handler is None:
+        outcome.status, outcome.reason = "ignored", rule.reason
+        return outcome
+    held: list[tuple[str, pa.Table]] = []
+    streaming = False
+    try:
+        for table, arrow in _conformed(rule.handler(member, ctx), member, ctx, worker, export_id):
+            outcome.tables[table] = outcome.tables.get(table, 0) + arrow.num_rows
+            if streaming:
+                writer.write(table, arrow)
+                continue
+            held.append((table, arrow))
+            if sum(t.num_rows for _, t in held) >= STREAM_AFTER_ROWS:
+                streaming = True
+                for name, batch in held:
+                    writer.write(name, batch)
+                held.clear()
+    except IngestError as exc:
+        if streaming or exc.kind in ABORTING_KINDS:
+            raise
+        outcome.status, outcome.reason, outcome.tables = "failed", exc.detail, {}
+        return outcome
+    for name, batch in held:
+        writer.write(name, batch)
+    outcome.status, outcome.reason = "parsed", rule.reason
+    return outcome
+
+
+def _conformed(batches: Iterator[Batch], member: Member, ctx: ParseContext, worker: str,
+               export_id: str) -> Iterator[tuple[str, pa.Table]]:
+    for batch in batches:
+        if batch.table not in TABLES:
+            raise KeyError(f"parser produced unknown table {batch.table!r}")
+        rows = batch.rows
+        n = rows.num_rows if isinstance(rows, pa.Table) else len(rows)
+        if n == 0:
+            continue
+        arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
+        for name, value in (("worker_id", worker), ("platform", ctx.platform), ("export_id", export_id),
+                            ("source_file", member.path)):
+            arrow = arrow.append_column(name, pa.array([value] * n, type=pa.string()))
+        yield batch.table, conform(arrow.select(TABLES[batch.table].names), batch.table)
+
+
+def _finish_report(report: IngestReport, ctx: ParseContext, evidence: tuple[str, ...]) -> None:
+    report.tz_decisions = [d.to_dict() for d in ctx.tz_decisions]
+    report.issues = ctx.issues.counts()
+    report.issue_samples = [i.to_dict() for i in ctx.issues.issues[:200]]
+    rows: dict[str, int] = {}
+    for outcome in report.files:
+        for table, n in outcome.tables.items():
+            rows[table] = rows.get(table, 0) + n
+    report.rows = rows
+
+
+def _manifest(report: IngestReport, export: Export, evidence: tuple[str, ...],
+              tz: str | None) -> dict[str, Any]:
+    return {
+        "export_id": export.export_id, "sha256": export.sha256, "source": report.source,
+        "kind": export.kind, "platform": report.platform, "layout": report.layout,
+        "detection_evidence": list(evidence), "parser_version": PARSER_VERSION,
+        "worker_id": report.worker_id, "user_tz": tz, "tz_decisions": report.tz_decisions,
+        "files": [f.to_dict() for f in report.files], "rows_parsed": report.rows,
+        "issues": report.issues, "issue_samples": report.issue_samples,
+    }
+
+
+def _fill_from_manifest(report: IngestReport, manifest: dict[str, Any]) -> None:
+    report.status = "already_ingested"
+    report.platform = manifest.get("platform")
+    report.layout = manifest.get("layout")
+    report.worker_id = manifest.get("worker_id")
+    report.tz_decisions = list(manifest.get("tz_decisions", []))
+    report.issues = dict(manifest.get("issues", {}))
+    report.rows = dict(manifest.get("rows_parsed", {}))
+    report.files = [FileOutcome(**f) for f in manifest.get("files", [])]
+    report.stored = {}  # nothing added: the store already holds this export
+
+
+def _unknown(member: Member) -> FileOutcome:
+    return FileOutcome(path=member.path, size=member.size, status="unknown",
+                       reason="no parser knows this file; it was not read")
+
+
+def _check_zone(tz: str | None) -> None:
+    if tz is None:
+        return
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise IngestError("needs_timezone", "--tz",
+                          "the time zone given is not an IANA zone name (for example Europe/Paris)") from exc
+
+
+def report_json(reports: list[IngestReport]) -> str:
+    """The reports as one JSON document (what `gigdata ingest --json` prints).
+
+    Example:
+        >>> json.loads(report_json([IngestReport(source="x.zip", status="refused")]))[0]["status"]
+        'refused'
+    """
+    return json.dumps([r.to_dict() for r in reports], indent=2, default=str)

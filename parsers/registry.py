@@ -1,0 +1,52 @@
+"""Which platform parsers exist, and the rules every export shares.
+
+Example:
+    >>> detect_platform(["FR-Paris/02 - Driver Lifetime Trips.csv"]).platform
+    'uber'
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from parsers import uber
+from parsers.base import Detection, Rule
+
+PLATFORM_MODULES: list[ModuleType] = [uber]
+"""Platform parser modules, tried in order by `detect_platform`."""
+
+COMMON_RULES: list[Rule] = [
+    Rule(r"(^|/)__MACOSX/", None, "macOS archive metadata, not part of the export"),
+    Rule(r"(^|/)\._[^/]*$", None, "macOS resource-fork copy of another file, not part of the export"),
+    Rule(r"(^|/)\.DS_Store$", None, "macOS folder settings, not part of the export"),
+    Rule(r"(^|/)(Thumbs\.db|desktop\.ini)$", None, "Windows folder settings, not part of the export"),
+]
+"""Operating-system clutter found in re-packed exports; checked before any platform's rules."""
+
+
+def is_clutter(path: str) -> bool:
+    """Whether `path` is operating-system clutter rather than a file of the export.
+
+    Example:
+        >>> is_clutter("__MACOSX/FR-Paris/._02 - Driver Lifetime Trips.csv")
+        True
+    """
+    return any(rule.matches(path) for rule in COMMON_RULES)
+
+
+def detect_platform(paths: list[str]) -> Detection | None:
+    """The platform and layout of an export, from which known files it holds; None if none fits."""
+    useful = [p for p in paths if not is_clutter(p)]
+    for module in PLATFORM_MODULES:
+        found: Detection | None = module.detect(useful)
+        if found is not None:
+            return found
+    return None
+
+
+def module_for(platform: str) -> ModuleType:
+    """The parser module that handles `platform` (as named in a Detection)."""
+    for module in PLATFORM_MODULES:
+        if platform in getattr(module, "PLATFORMS", (module.PLATFORM,)):
+            return module
+    raise KeyError(platform)

@@ -1,0 +1,203 @@
+"""The `gigdata` command line: ingest exports, list tables, compute metrics, make samples, open the app.
+
+The only toolkit module that imports `parsers` (DESIGN.md, dependency direction).
+
+Example:
+    $ gigdata sample uber --out /tmp/uber.zip --days 14
+    $ gigdata ingest /tmp/uber.zip --store /tmp/store
+    $ gigdata metrics --store /tmp/store --json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from toolkit import store as store_mod
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="gigdata reads gig platforms' personal-data exports into one Parquet schema and "
+                       "shows what algorithmic management did. Data never leaves this computer.")
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default: $GIGDATA_STORE "
+                                               "or ./gigdata-store).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def main() -> None:
+    """Entry point of the `gigdata` command."""
+    app()
+
+
+@app.command()
+def ingest(
+    exports: Annotated[list[Path], typer.Argument(help="Export zips or unpacked export folders.")],
+    store: StoreOpt = None,
+    worker: Annotated[str, typer.Option(help="Name under which to file this worker's data "
+                                             "(use the same name for every export of one worker).")] = "me",
+    tz: Annotated[str | None, typer.Option(help="IANA time zone of local times the export does not "
+                                                "place itself, e.g. Europe/Paris.")] = None,
+    as_json: JsonOpt = False,
+    strict: Annotated[bool, typer.Option(hidden=True, help="Stop at the first malformed row.")] = False,
+) -> None:
+    """Read exports into the store and say what became of every file."""
+    from parsers.ingest import ingest as run_ingest
+    from parsers.ingest import report_json
+
+    target = store or store_mod.default_store()
+    reports = run_ingest(list(exports), target, worker=worker, tz=tz, strict=strict)
+    if as_json:
+        typer.echo(report_json(reports))
+    else:
+        for report in reports:
+            _print_report(report.to_dict())
+    if any(r.status == "refused" for r in reports):
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def tables(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Rows per table, per platform and worker."""
+    counts = store_mod.table_counts(store or store_mod.default_store())
+    if as_json:
+        typer.echo(counts.to_json(orient="records"))
+        return
+    out = Table("table", "platform", "worker", "rows", title="gigdata store")
+    for row in counts.itertuples(index=False):
+        out.add_row(str(row.table), str(row.platform), str(row.worker_id), f"{int(row.rows):,}")
+    console.print(out)
+
+
+@app.command()
+def metrics(
+    store: StoreOpt = None,
+    worker: Annotated[str | None, typer.Option(help="Only this worker.")] = None,
+    platform: Annotated[str | None, typer.Option(help="Only this platform (uber, ubereats, …).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML file overriding the default costs, "
+                                                     "contribution rates and wage tables.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Headline figures: time logged in and waiting unpaid, pay per hour, offers, ratings, sanctions."""
+    from toolkit.config import load_config
+    from toolkit.metrics import metrics as compute
+    from toolkit.metrics import render_metrics
+
+    result = compute(store or store_mod.default_store(), worker=worker, platform=platform,
+                     start=_day(start, "--from"), end=_day(end, "--to"), config=load_config(config))
+    typer.echo(json.dumps(result, indent=2, default=str) if as_json else render_metrics(result))
+
+
+@app.command()
+def sample(
+    platform: Annotated[str, typer.Argument(help="uber or ubereats.")],
+    out: Annotated[Path, typer.Option(help="Where to write: FILE.zip, or a folder.")],
+    layout: Annotated[str | None, typer.Option(help="Which real layout to imitate (see README).")] = None,
+    days: Annotated[int, typer.Option(min=1, max=3650, help="Days to simulate.")] = 14,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same export).")] = 1,
+) -> None:
+    """Write a synthetic export of a simulated worker, shaped like a real one."""
+    from toolkit.samples import write_sample
+
+    try:
+        truth = write_sample(platform, out, layout=layout, days=days, seed=seed)
+    except ValueError as exc:
+        err.print(f"[bold red]gigdata sample:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    console.print(f"Wrote {out} ({len(truth.files)} files, synthetic data only).")
+
+
+@app.command()
+def verify(store: StoreOpt = None) -> None:
+    """Check every stored file against its manifest (checksums, row counts, leftovers)."""
+    problems = store_mod.verify(store or store_mod.default_store())
+    for problem in problems:
+        console.print(f"- {problem}")
+    if problems:
+        raise typer.Exit(code=1)
+    console.print("The store is consistent.")
+
+
+@app.command(name="app")
+def run_app(store: StoreOpt = None,
+            port: Annotated[int, typer.Option(help="Port on this computer.")] = 8501) -> None:
+    """Open the gigdata app in the browser (served on this computer only)."""
+    script = Path(__file__).resolve().parent.parent / "app.py"
+    if not script.exists():
+        err.print("gigdata app: app.py was not found next to the toolkit package")
+        raise typer.Exit(code=2)
+    env = dict(os.environ)
+    if store is not None:
+        env["GIGDATA_STORE"] = str(store)
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
+               "--server.port", str(port)]
+    raise typer.Exit(code=subprocess.call(command, env=env, cwd=script.parent))
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{option} takes a date as YYYY-MM-DD") from exc
+
+
+STATUS_STYLE = {"parsed": "green", "ignored": "yellow", "failed": "red", "unknown": "magenta"}
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    source = report["source"]
+    if report["status"] == "refused":
+        error = report.get("error") or {}
+        err.print(f"[bold red]{source}: not ingested.[/] "
+                  f"{error.get('member', '')}: {error.get('detail', '')}")
+        _print_files(report)
+        err.print("Nothing was written to the store.")
+        return
+    if report["status"] == "already_ingested":
+        console.print(f"[bold]{source}[/]: already in the store (export {report['export_id']}, worker "
+                      f"{report['worker_id']}); nothing added.")
+        return
+    console.print(f"[bold]{source}[/]: {report['platform']} export, layout [bold]{report['layout']}[/], "
+                  f"export id {report['export_id']}, filed under worker {report['worker_id']}.")
+    _print_files(report)
+    rows = Table("table", "rows read", "rows added", "already in store", title="Rows per table")
+    for table, n in sorted(report["rows"].items()):
+        stored = report["stored"].get(table, {})
+        rows.add_row(table, f"{n:,}", f"{stored.get('rows', 0):,}",
+                     f"{stored.get('duplicates_dropped', 0):,}")
+    console.print(rows)
+    for decision in report["tz_decisions"]:
+        console.print(f"Time zone: {decision['file']} [{decision['column']}] -> {decision['zone'] or 'UTC'} "
+                      f"({decision['source']}{': ' + decision['detail'] if decision['detail'] else ''})")
+    for kind, n in sorted(report["issues"].items()):
+        console.print(f"[yellow]{n} malformed value(s) or row(s) of kind {kind}[/] "
+                      "(left out; see the manifest)")
+
+
+def _print_files(report: dict[str, Any]) -> None:
+    if not report["files"]:
+        return
+    files = Table("file", "what became of it", "why / into", title="Files of the export")
+    for f in report["files"]:
+        into = ", ".join(f"{t} ({n:,} rows)" for t, n in f["tables"].items())
+        style = STATUS_STYLE.get(f["status"], "")
+        files.add_row(f["path"], f"[{style}]{f['status']}[/]", into or f["reason"])
+    console.print(files)
+
+
+if __name__ == "__main__":
+    main()
