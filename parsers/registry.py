@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from parsers import uber
+from parsers import deliveroo, uber, wolt
 from parsers.base import Detection, Rule
 
-PLATFORM_MODULES: list[ModuleType] = [uber]
-"""Platform parser modules, tried in order by `detect_platform`."""
+PLATFORM_MODULES: list[ModuleType] = [uber, wolt, deliveroo]
+"""Platform parser modules, tried in order by `detect_platform`. Deliveroo comes last: it is known by its
+invoice PDFs, and its `prepare` confirms from their text that they are Deliveroo's."""
 
 COMMON_RULES: list[Rule] = [
     Rule(r"(^|/)__MACOSX/", None, "macOS archive metadata, not part of the export"),

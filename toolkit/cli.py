@@ -27,8 +27,13 @@ from toolkit import store as store_mod
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="gigdata reads gig platforms' personal-data exports into one Parquet schema and "
                        "shows what algorithmic management did. Data never leaves this computer.")
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console sized from $COLUMNS when set (rich falls back to 80 columns when output is piped)."""
+    width = os.environ.get("COLUMNS", "")
+    return Console(stderr=stderr, highlight=False, width=int(width) if width.isdigit() else None)
+
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default: $GIGDATA_STORE "
                                                "or ./gigdata-store).")]
@@ -74,9 +79,9 @@ def tables(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         typer.echo(counts.to_json(orient="records"))
         return
     out = Table("table", "platform", "worker", "rows", title="gigdata store")
-    for row in counts.itertuples(index=False):
-        out.add_row(str(row.table), str(row.platform), str(row.worker_id), f"{int(row.rows):,}")
-    console.print(out)
+    for row in counts.to_dict("records"):
+        out.add_row(str(row["table"]), str(row["platform"]), str(row["worker_id"]), f"{int(row['rows']):,}")
+    _console().print(out)
 
 
 @app.command()
@@ -102,21 +107,24 @@ def metrics(
 
 @app.command()
 def sample(
-    platform: Annotated[str, typer.Argument(help="uber or ubereats.")],
+    platform: Annotated[str, typer.Argument(help="uber, ubereats, wolt or deliveroo.")],
     out: Annotated[Path, typer.Option(help="Where to write: FILE.zip, or a folder.")],
     layout: Annotated[str | None, typer.Option(help="Which real layout to imitate (see README).")] = None,
     days: Annotated[int, typer.Option(min=1, max=3650, help="Days to simulate.")] = 14,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same export).")] = 1,
 ) -> None:
-    """Write a synthetic export of a simulated worker, shaped like a real one."""
-    from toolkit.samples import write_sample
+    """Write a synthetic export of a simulated worker, shaped like a real one.
 
+    uber and ubereats: one of the layouts in the README (--layout); wolt: `courier_tasks.csv`, local times
+    of Europe/Helsinki (ingest with --tz Europe/Helsinki); deliveroo: invoice PDFs, --layout is the
+    invoice language (en-GB, en-IE, en-AU, en-BE, fr-FR, nl-NL), one invoice per 14 days.
+    """
     try:
-        truth = write_sample(platform, out, layout=layout, days=days, seed=seed)
+        written = _write_sample(platform, out, layout, days, seed)
     except ValueError as exc:
-        err.print(f"[bold red]gigdata sample:[/] {exc}")
+        _console(stderr=True).print(f"[bold red]gigdata sample:[/] {exc}")
         raise typer.Exit(code=2) from exc
-    console.print(f"Wrote {out} ({len(truth.files)} files, synthetic data only).")
+    _console().print(f"Wrote {out} ({written}, synthetic data only).")
 
 
 @app.command()
@@ -124,10 +132,10 @@ def verify(store: StoreOpt = None) -> None:
     """Check every stored file against its manifest (checksums, row counts, leftovers)."""
     problems = store_mod.verify(store or store_mod.default_store())
     for problem in problems:
-        console.print(f"- {problem}")
+        _console().print(f"- {problem}")
     if problems:
         raise typer.Exit(code=1)
-    console.print("The store is consistent.")
+    _console().print("The store is consistent.")
 
 
 @app.command(name="app")
@@ -136,7 +144,7 @@ def run_app(store: StoreOpt = None,
     """Open the gigdata app in the browser (served on this computer only)."""
     script = Path(__file__).resolve().parent.parent / "app.py"
     if not script.exists():
-        err.print("gigdata app: app.py was not found next to the toolkit package")
+        _console(stderr=True).print("gigdata app: app.py was not found next to the toolkit package")
         raise typer.Exit(code=2)
     env = dict(os.environ)
     if store is not None:
@@ -144,6 +152,26 @@ def run_app(store: StoreOpt = None,
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
                "--server.port", str(port)]
     raise typer.Exit(code=subprocess.call(command, env=env, cwd=script.parent))
+
+
+def _write_sample(platform: str, out: Path, layout: str | None, days: int, seed: int) -> str:
+    if platform == "wolt":
+        from toolkit.samples.wolt import write_wolt_sample
+
+        if layout not in (None, "courier-tasks-2021"):
+            raise ValueError(f"wolt has one layout, courier-tasks-2021, not {layout!r}")
+        jobs = write_wolt_sample(out, days=days, seed=seed)["jobs"]
+        return f"{len(jobs)} deliveries"
+    if platform == "deliveroo":
+        from toolkit.samples.deliveroo import write_deliveroo_sample
+
+        invoices = max(1, days // 14)
+        write_deliveroo_sample(out, language=layout or "en-GB", invoices=invoices, seed=seed)
+        return f"{invoices} invoice(s)"
+    from toolkit.samples import write_sample
+
+    truth = write_sample(platform, out, layout=layout, days=days, seed=seed)
+    return f"{len(truth.files)} files, layout {truth.layout}"
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -159,6 +187,7 @@ STATUS_STYLE = {"parsed": "green", "ignored": "yellow", "failed": "red", "unknow
 
 
 def _print_report(report: dict[str, Any]) -> None:
+    console, err = _console(), _console(stderr=True)
     source = report["source"]
     if report["status"] == "refused":
         error = report.get("error") or {}
@@ -189,6 +218,7 @@ def _print_report(report: dict[str, Any]) -> None:
 
 
 def _print_files(report: dict[str, Any]) -> None:
+    console = _console()
     if not report["files"]:
         return
     files = Table("file", "what became of it", "why / into", title="Files of the export")

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from toolkit.samples import write_sample
 
 from parsers import uber
 from parsers.ingest import ingest_export
 from parsers.registry import COMMON_RULES
 from toolkit import store
+from toolkit.samples import write_sample
 from toolkit.schema import TABLES
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_exports"

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from toolkit.cli import app
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "200"})
 
 
 def test_sample_then_ingest_prints_what_was_understood(tmp_path: Path) -> None:

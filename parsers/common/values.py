@@ -1,0 +1,302 @@
+"""Values and frames: numbers, booleans, coordinates, layout variants, issues, `extra`, finishing.
+
+Every helper takes a Series indexed by source row (as `read_csv` yields them) so that a bad value
+becomes an `Issue` naming its file, row and column, never its content.
+
+Example:
+    >>> ctx = ParseContext("uber", "test")
+    >>> to_float(pd.Series(["2.5", "abc"], index=[2, 3], name="fare"), ctx, "a.csv").tolist()
+    [2.5, nan]
+    >>> ctx.issues.issues[0].where()
+    'a.csv row 3 column fare'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import overload
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from parsers.base import ParseContext
+from toolkit.errors import IngestError
+from toolkit.schema import TABLES, body_columns
+
+MILE_M = 1609.344
+KM_M = 1000.0
+ISSUE_LIMIT = 100
+"""Issues recorded one by one per (file, column, kind) and call; beyond, one issue gives the count."""
+_TRUE = ("true", "t", "yes", "1")
+_FALSE = ("false", "f", "no", "0")
+
+
+def to_float(values: pd.Series, ctx: ParseContext, file: str) -> pd.Series:
+    """Numbers (`.` decimal) to float; unreadable values become null and `bad_number` issues.
+
+    Example:
+        >>> to_float(pd.Series(["1.5", None, "x"], name="n"), ParseContext("x", "y"), "a").tolist()
+        [1.5, nan, nan]
+    """
+    out = pd.to_numeric(values, errors="coerce").astype("float64")
+    report_rows(ctx, file, "bad_number", "not a number", values.index[values.notna() & out.isna()],
+                column=str(values.name))
+    return out
+
+
+def to_int(values: pd.Series, ctx: ParseContext, file: str) -> pd.Series:
+    """Whole numbers (`3` or `3.0`) to nullable Int64; others become null and `bad_number` issues.
+
+    Example:
+        >>> to_int(pd.Series(["3", "4.0", "4.5"], name="n"), ParseContext("x", "y"), "a").tolist()
+        [3, 4, <NA>]
+    """
+    floats = pd.to_numeric(values, errors="coerce").astype("float64")
+    whole = floats.where(floats.round() == floats)
+    report_rows(ctx, file, "bad_number", "not a whole number",
+                values.index[values.notna() & whole.isna()], column=str(values.name))
+    return whole.astype("Int64")
+
+
+def to_bool(values: pd.Series, ctx: ParseContext, file: str) -> pd.Series:
+    """`true`/`false` (any case, also t/f, yes/no, 1/0) to nullable booleans; others are issues.
+
+    Example:
+        >>> to_bool(pd.Series(["TRUE", "false", None], name="b"), ParseContext("x", "y"), "a").tolist()
+        [True, False, <NA>]
+    """
+    lower = values.str.strip().str.lower()
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean", name=values.name)
+    out[lower.isin(_TRUE).fillna(False).astype(bool)] = True
+    out[lower.isin(_FALSE).fillna(False).astype(bool)] = False
+    report_rows(ctx, file, "bad_boolean", "not true or false", values.index[values.notna() & out.isna()],
+                column=str(values.name))
+    return out
+
+
+def null_island(lat: pd.Series, lon: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Coordinates with 0/0 (a missing GPS fix written as zeros) set to null.
+
+    Example:
+        >>> null_island(pd.Series([0.0, 48.8]), pd.Series([0.0, 2.3]))[0].tolist()
+        [nan, 48.8]
+    """
+    zero = (lat == 0) & (lon == 0)
+    return lat.mask(zero), lon.mask(zero)
+
+
+def coordinates(frame: pd.DataFrame, ctx: ParseContext, file: str, lat: str,
+                lon: str) -> tuple[pd.Series, pd.Series]:
+    """Latitude and longitude columns as floats (null when absent), with 0/0 set to null.
+
+    Example:
+        >>> f = pd.DataFrame({"la": ["0", "48.8"], "lo": ["0", "2.3"]})
+        >>> coordinates(f, ParseContext("x", "y"), "a", "la", "lo")[1].tolist()
+        [nan, 2.3]
+    """
+    return null_island(to_float(column(frame, lat), ctx, file), to_float(column(frame, lon), ctx, file))
+
+
+def labels(values: pd.Series, mapping: Mapping[str, str], default: str | None = None) -> pd.Series:
+    """Source labels (trimmed, any case) to the model's vocabulary; unknown ones to `default`.
+
+    Example:
+        >>> labels(pd.Series([" Fare_Split", "x", None]), {"fare_split": "completed"}, "other").tolist()
+        ['completed', 'other', 'other']
+    """
+    out = values.astype("str").str.strip().str.lower().map(dict(mapping)).astype(object)
+    return out if default is None else out.where(out.notna(), default)
+
+
+def map_values(values: pd.Series, mapping: Mapping[str, str], ctx: ParseContext, file: str) -> pd.Series:
+    """`labels` without a default: a label the mapping does not know is an `unknown_value` issue
+    (the caller leaves the row out) and maps to null.
+
+    Example:
+        >>> map_values(pd.Series(["On Trip", "nap"], name="s"), {"on trip": "on_job"},
+        ...            ParseContext("x", "y"), "a").tolist()
+        ['on_job', nan]
+    """
+    out = labels(values, mapping)
+    report_rows(ctx, file, "unknown_value", "a value this parser does not know; the row was left out",
+                values.index[values.notna() & out.isna()], column=str(values.name))
+    return out
+
+
+def require(out: pd.DataFrame, frame: pd.DataFrame, ctx: ParseContext, file: str,
+            needed: Mapping[str, str | None]) -> pd.DataFrame:
+    """`out` without the rows where a required column is null; a row left out because its source cell
+    (`needed[target]`) is empty is a `missing_value` issue (unreadable values were reported already).
+
+    Example:
+        >>> f = pd.DataFrame({"r": ["5", None]}, index=[2, 3])
+        >>> o = pd.DataFrame({"rating": [5.0, None]}, index=[2, 3])
+        >>> len(require(o, f, ParseContext("x", "y"), "a", {"rating": "r"}))
+        1
+    """
+    keep = pd.Series(True, index=out.index)
+    for target, source in needed.items():
+        bad = out[target].isna() & keep
+        if source is not None:
+            empty = column(frame, source).reindex(out.index).isna()
+            report_rows(ctx, file, "missing_value", "a required value is empty; the row was left out",
+                        out.index[bad & empty], column=source)
+        keep &= ~bad
+    return out[keep]
+
+
+def column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """The column `name`, or an all-null string column of that name when the file lacks it.
+
+    Example:
+        >>> column(pd.DataFrame({"a": ["1"]}), "b").isna().all()
+        np.True_
+    """
+    if name in frame:
+        return frame[name]
+    return pd.Series(None, index=frame.index, dtype="str", name=name)
+
+
+def first_present(frame: pd.DataFrame | Iterable[str], *names: str) -> str | None:
+    """The first of `names` that is a column of `frame`.
+
+    Example:
+        >>> first_present(["begin_timestamp", "status"], "begin_timestamp_utc", "begin_timestamp")
+        'begin_timestamp'
+    """
+    present = set(frame.columns if isinstance(frame, pd.DataFrame) else frame)
+    return next((n for n in names if n in present), None)
+
+
+def pick_variant(file: str, columns: Iterable[str], variants: Mapping[str, Sequence[str]]) -> str:
+    """The first variant whose required columns are all present; else `schema_mismatch` naming the
+    columns that the closest variant lacks.
+
+    Example:
+        >>> pick_variant("a.csv", ["x", "y"], {"old": ["x", "z"], "new": ["x", "y"]})
+        'new'
+    """
+    present = set(columns)
+    for name, required in variants.items():
+        if all(c in present for c in required):
+            return name
+    name, required = min(variants.items(), key=lambda kv: sum(c not in present for c in kv[1]))
+    missing = [c for c in required if c not in present]
+    raise IngestError("schema_mismatch", file,
+                      f"the header fits no known layout of this file; the closest ({name}) lacks the "
+                      f"columns {', '.join(missing)}")
+
+
+def report_rows(ctx: ParseContext, file: str, kind: str, detail: str, rows: Iterable[int],
+                column: str | None = None) -> None:
+    """One issue per row (the first `ISSUE_LIMIT` of them), then one issue counting the rest.
+
+    Example:
+        >>> ctx = ParseContext("x", "y")
+        >>> report_rows(ctx, "a", "bad_number", "not a number", range(2, 205), column="n")
+        >>> len(ctx.issues.issues), ctx.issues.issues[-1].detail
+        (101, 'not a number (103 more rows)')
+    """
+    rows = list(rows)
+    for row in rows[:ISSUE_LIMIT]:
+        ctx.issue(file, kind, detail, row=int(row), column=column)
+    if len(rows) > ISSUE_LIMIT:
+        ctx.issue(file, kind, f"{detail} ({len(rows) - ISSUE_LIMIT} more rows)", column=column)
+
+
+def extra_json(frame: pd.DataFrame, used_columns: Iterable[str]) -> pd.Series:
+    """Per row, a JSON object of the source columns not in `used_columns` (nulls omitted; null when
+    nothing remains), values as the source strings.
+
+    Example:
+        >>> f = pd.DataFrame({"a": ["1", "2"], "b": ['x"y', None], "source_row": [2, 3]})
+        >>> extra_json(f, ["a"]).tolist()
+        ['{"b":"x\\\\"y"}', None]
+    """
+    used = set(used_columns) | {"source_row"}
+    names = [str(c) for c in frame.columns if c not in used]
+    arrays = [pa.array(frame[name].astype(object), type=pa.string(), from_pandas=True) for name in names]
+    objects = json_objects(names, arrays, len(frame)).to_pylist()
+    return pd.Series(objects, index=frame.index, dtype=object)
+
+
+def json_objects(names: Sequence[str], arrays: Sequence[pa.Array | pa.ChunkedArray], length: int) -> pa.Array:
+    """Vectorised `extra`: one JSON object string per row from string arrays (nulls omitted).
+
+    Example:
+        >>> json_objects(["k", "n"], [pa.array(["a\\nb", None]), pa.array([None, None])], 2).to_pylist()
+        ['{"k":"a\\\\nb"}', None]
+    """
+    if not names:
+        return pa.nulls(length, type=pa.string())
+    full: list[object] = []  # literals and arrays of the columns without nulls, joined as they are
+    gappy: list[pa.Array | pa.ChunkedArray] = []  # ',"name":"value"' per row, or '' where null
+    for name, given in zip(names, arrays, strict=True):
+        values = given if given.type == pa.string() else given.cast(pa.string())
+        key, escaped = f",{json.dumps(name)}:\"", _json_escape(values)
+        if values.null_count == 0:
+            full += [key, escaped, '"']
+        else:
+            gappy.append(pc.fill_null(pc.binary_join_element_wise(key, escaped, '"', ""), ""))
+    if full:  # a column is never null: it opens the object, so no comma needs stripping
+        full[0] = str(full[0])[1:]
+        return _as_array(pc.binary_join_element_wise("{", *full, *gappy, "}", ""))
+    joined = gappy[0] if len(gappy) == 1 else pc.binary_join_element_wise(*gappy, "")
+    body = pc.utf8_slice_codeunits(joined, 1)
+    result = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()),
+                        pc.binary_join_element_wise("{", body, "}", ""))
+    return _as_array(result)
+
+
+@overload
+def finish(frame: pd.DataFrame, table: str) -> pd.DataFrame: ...
+
+
+@overload
+def finish(frame: pa.Table, table: str) -> pa.Table: ...
+
+
+def finish(frame: pd.DataFrame | pa.Table, table: str) -> pd.DataFrame | pa.Table:
+    """The table's body columns (missing ones added as null), then `source_row` and `extra`.
+
+    Example:
+        >>> list(finish(pd.DataFrame({"rating": [5.0], "source_row": [2]}), "ratings").columns)
+        ['rated_at', 'rating', 'scale', 'rater', 'job_id', 'source_row', 'extra']
+    """
+    names = body_columns(table) + ["source_row", "extra"]
+    schema = TABLES[table]
+    if isinstance(frame, pa.Table):
+        for name in names:
+            if name not in frame.column_names:
+                frame = frame.append_column(name, pa.nulls(frame.num_rows, type=schema.field(name).type))
+        return frame.select(names)
+    out = frame.copy()
+    for name in names:
+        if name not in out:
+            out[name] = pd.Series(None, index=out.index, dtype=object)
+    return out[names]
+
+
+def _as_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        return values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
+    return values
+
+
+def _json_escape(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    if pc.all(pc.ascii_is_printable(values)).as_py() is not False:  # the common case: cheap checks
+        if not any(pc.any(pc.match_substring(values, c)).as_py() for c in ('"', "\\")):
+            return values
+    elif not pc.any(pc.match_substring_regex(values, r'[\\"\x00-\x1f]')).as_py():
+        return values
+    out = values
+    for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        out = pc.replace_substring(out, raw, escaped)
+    odd = pc.match_substring_regex(values, r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+    if pc.any(odd).as_py():  # rare control characters: escaped one value at a time
+        fixed = [json.dumps(v, ensure_ascii=False)[1:-1] if v is not None else None
+                 for v in values.to_pylist()]
+        out = pc.if_else(odd, pa.array(fixed, type=pa.string()), out)
+    return out

@@ -1,0 +1,92 @@
+"""The child side of `parsers.deliveroo.sandbox`: read one PDF from stdin under resource limits.
+
+Run as a script (`python -I -B _pdf_child.py MEMORY CPU PAGES CHARS TABLES`), never imported by the
+project: it uses only the standard library and pdfplumber, so it runs in isolated mode (`-I`: no
+PYTHON* variables, no user site, no script directory on the path). The limits are set before the PDF
+is read. It prints one JSON object on stdout:
+`{"ok": true, "pages": [{"number": 1, "lines": [...], "tables": [...]}]}` or
+`{"ok": false, "kind": "too_large" | "encrypted" | "unreadable", "exception": "TypeName", "why": "..."}`.
+
+Every failure of pdfminer on a hostile file (there are many exception types: a damaged xref, a
+recursion, a decompression that hits the memory limit) ends this process through `_report_crash`,
+which names the exception types and never their messages (a message may quote the file's bytes).
+
+Example (shell):
+    $ python -I -B _pdf_child.py 1073741824 60 500 5000000 0 < invoice.pdf
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import sys
+from types import TracebackType
+from typing import Any
+
+_ENCRYPTION_ERRORS = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
+
+
+class TooLargeError(Exception):
+    """The PDF holds more pages or text than an invoice can."""
+
+
+def main(argv: list[str]) -> None:
+    """Set the limits, read the PDF from stdin, print its pages' text lines as JSON."""
+    memory, cpu, max_pages, max_chars, tables = (int(a) for a in argv[1:6])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))  # SIGXCPU at the soft limit, kill at hard
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # the parser has no reason to write a file
+    import pdfplumber  # a failure here is the environment's, not the PDF's: exit code 1, no answer
+
+    sys.excepthook = _report_crash
+    data = sys.stdin.buffer.read()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (32, 32))
+    pages: list[dict[str, Any]] = []
+    chars = 0
+    with pdfplumber.open(io.BytesIO(data), repair=False) as pdf:
+        if len(pdf.pages) > max_pages:
+            raise TooLargeError(f"more than {max_pages} pages")
+        for number, page in enumerate(pdf.pages, start=1):
+            text = page.extract_text() or ""
+            chars += len(text)
+            if chars > max_chars:
+                raise TooLargeError(f"more than {max_chars} characters of text")
+            found = page.extract_tables() if tables else []
+            pages.append({"number": number, "lines": text.splitlines(), "tables": found})
+            page.close()
+    sys.stdout.write(json.dumps({"ok": True, "pages": pages}))
+
+
+def _report_crash(kind_: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    chain = _chain(exc)
+    names = [type(e).__name__ for e in chain]
+    if any(isinstance(e, MemoryError | TooLargeError) for e in chain):
+        kind = "too_large"
+    elif any(name in _ENCRYPTION_ERRORS for name in names):
+        kind = "encrypted"
+    else:
+        kind = "unreadable"
+    why = str(exc) if isinstance(exc, TooLargeError) else ""
+    sys.stdout.write(json.dumps({"ok": False, "kind": kind, "exception": " <- ".join(names), "why": why}))
+    sys.stdout.flush()
+    os._exit(3)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception, what caused it, and the exceptions pdfplumber wrapped in its arguments."""
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(seen) < 20:
+        current = todo.pop(0)
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+        todo += [a for a in current.args if isinstance(a, BaseException)]
+    return seen
+
+
+if __name__ == "__main__":
+    main(sys.argv)
