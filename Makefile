@@ -33,7 +33,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy toolkit parsers
 
-unit: setup
+unit: setup browser-deps
 	$(BIN)/python -m pytest -q -n 2
 
 test: lint typecheck unit

@@ -1,0 +1,453 @@
+"""Pay (methods.md §2): earnings per period, per engaged and per logged-in hour, net of costs, against the
+minimum wage and the French sector minimums. Every figure says which definition and parameter it used.
+
+Definitions: earnings_total = the sum of all earnings lines (the platform's payout, after commission);
+tips = lines whose category is in `pay.tip_categories`; G = earnings_total - tips (methods.md §2.1, tips
+kept out as the LOM indicators do). per_hour_engaged = G / (P2+P3); per_hour_logged_in = G / (P1+P2+P3);
+net = G + tips - vehicle cost - prorated fixed costs - contributions (rate x earnings_total);
+net_per_hour_logged_in = net / logged-in hours. Money is in one currency: lines in other currencies are
+left out and said so. Unknown is None, never 0.
+
+Example:
+    >>> import pandas as pd
+    >>> e = pd.DataFrame({"earned_at": pd.to_datetime(["2026-01-05 12:00", "2026-01-05 13:00"], utc=True),
+    ...     "amount": [30.0, 5.0], "currency": ["EUR", "EUR"], "category": ["fare", "tip"]})
+    >>> s = pay_summary(e, None, None)
+    >>> s["earnings_total"], s["tips"], s["per_hour_logged_in"]
+    (35.0, 5.0, None)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from toolkit.analytics import intervals as iv
+from toolkit.analytics.time import Span, TimeAccounting, job_intervals
+from toolkit.config import Config, load_config
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def pay_summary(
+    earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, time: TimeAccounting | None,
+    period: Span | None = None, config: Config | None = None, currency: str | None = None,
+) -> dict[str, Any]:
+    """Earnings, hourly pay, costs, contributions and net pay over `period` ([start, end) UTC; default all).
+
+    `time` gives the hours (None: every hourly figure is None). The result holds plain numbers, a
+    `methods` dict saying how each was computed and a `notes` list.
+
+    Example:
+        >>> pay_summary(None, None, None)["earnings_total"] is None
+        True
+    """
+    cfg = config or load_config()
+    hours = time.hours if time is not None else {}
+    span = period or (time.period if time is not None else None)
+    zone = time.zone if time is not None else cfg.get("report.zone")
+    return _summary(earnings, jobs, hours.get("logged_in"), hours.get("engaged"), span, zone, cfg, currency)
+
+
+def pay_by_period(
+    earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, time: TimeAccounting,
+    freq: Literal["week", "month"], config: Config | None = None, currency: str | None = None,
+    period: Span | None = None,
+) -> pd.DataFrame:
+    """Pay per local week or month (cut to `period` if given) against the minimum wage of each day and
+    the French sector minimums.
+
+    Columns: logged_in_h, engaged_h, earnings_total, tips, gross, per_hour_engaged, per_hour_logged_in,
+    net, net_per_hour_logged_in, minimum_wage_per_hour (weighted by the logged-in hours of each day),
+    minimum_wage_due, below_minimum_wage (net < due), and the columns of `sector_minimums`.
+
+    Example:
+        >>> from toolkit.analytics.time import time_accounting
+        >>> seg = pd.DataFrame({"platform": ["uber"], "state": ["on_job"],
+        ...     "start_at": pd.to_datetime(["2026-01-05 10:00"], utc=True),
+        ...     "end_at": pd.to_datetime(["2026-01-05 12:00"], utc=True)})
+        >>> e = pd.DataFrame({"earned_at": pd.to_datetime(["2026-01-05 12:00"], utc=True), "amount": [30.0],
+        ...     "currency": ["EUR"], "category": ["fare"]})
+        >>> t = time_accounting(seg, None, zone="Europe/Paris")
+        >>> float(pay_by_period(e, None, t, "week", load_config(overrides={"costs.mode": "none"}))
+        ...     ["net_per_hour_logged_in"].iloc[0])
+        11.82
+    """
+    cfg = config or load_config()
+    table = time.by_week if freq == "week" else time.by_month
+    rows = []
+    for start in table.index:
+        span = _bucket(pd.Timestamp(start), freq, period)
+        row = table.loc[start]
+        logged, engaged = float(row["logged_in"]), float(row["P2"] + row["P3"])
+        summary = _summary(earnings, jobs, logged, engaged, span, time.zone, cfg, currency)
+        due = _wage_due(time.by_day, span, cfg, summary["currency"])
+        figures = {k: v for k, v in summary.items() if k not in ("methods", "notes", "minimum_wage_per_hour")}
+        rows.append({"start": start, "logged_in_h": logged, "engaged_h": engaged, **figures,
+                     "minimum_wage_per_hour": _per(due, logged), "minimum_wage_due": due,
+                     "below_minimum_wage": (None if due is None or summary["net"] is None
+                                            else bool(summary["net"] < due))})
+    out = pd.DataFrame(rows).set_index("start") if rows else pd.DataFrame()
+    if rows:
+        out = out.join(sector_minimums(earnings, jobs, time.zone, period, cfg, currency, freq))
+    return out
+
+
+def _summary(earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, logged: float | None,
+             engaged: float | None, span: Span | None, zone: str, cfg: Config,
+             currency: str | None) -> dict[str, Any]:
+    notes: list[str] = []
+    currency = currency or dominant_currency(earnings, notes)
+    lines = _lines(earnings, currency, span, notes)
+    # no earnings at all is unknown; no line in this period (when others exist) is zero
+    total = float(lines["amount"].sum()) if currency is not None else None
+    tips = float(lines.loc[_is_tip(lines, cfg), "amount"].sum()) if currency is not None else None
+    gross = None if total is None or tips is None else total - tips
+    out: dict[str, Any] = {
+        "currency": currency, "earnings_total": total, "tips": tips, "gross": gross,
+        "per_hour_engaged": _per(gross, engaged), "per_hour_logged_in": _per(gross, logged),
+        "methods": {
+            "earnings_total": "sum of all earnings lines (payout after commission)",
+            "gross": f"earnings_total minus tips (categories {', '.join(cfg.get('pay.tip_categories'))})",
+            "per_hour_engaged": "gross / engaged hours (P2+P3)",
+            "per_hour_logged_in": "gross / logged-in hours (P1+P2+P3)",
+        },
+        "notes": notes,
+    }
+    costs = _costs(jobs, span, zone, cfg, currency, total, notes) if span is not None else {}
+    out["methods"].update(costs.pop("methods", {}))
+    out.update(costs)
+    net = _net(total, out.get("vehicle_cost"), out.get("fixed_cost"), out.get("contributions"))
+    out["net"] = net
+    out["net_per_hour_logged_in"] = _per(net, logged)
+    out["methods"]["net"] = "earnings_total - vehicle_cost - fixed_cost - contributions (tips included)"
+    out["minimum_wage_per_hour"] = minimum_wage(cfg, currency, span, zone, notes)
+    out["methods"]["minimum_wage_per_hour"] = _wage_method(cfg, currency)
+    return out
+
+
+def sector_minimums(
+    earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, zone: str, period: Span | None,
+    config: Config | None = None, currency: str | None = None, freq: Literal["week", "month"] = "month",
+) -> pd.DataFrame:
+    """French sector minimums per local month or week (methods.md §2.4), for earnings in `sector.currency`.
+
+    The accords' basis is the calendar month (delivery) or per hour and per ride (VTC): weekly figures
+    show where a month's shortfall builds up, they are not a legal basis of their own.
+
+    Activity time is acceptance -> drop-off from the jobs (actual times; the delivery accord uses the
+    platform's ex-ante estimates). VTC: `vtc_due_hourly` = rate x ride activity hours, `vtc_due_km` = rate
+    x ride km (job + to-pickup), `vtc_rides_below_min` = completed rides whose linked pay (non-tip lines
+    with its job_id) is under the per-ride minimum; delivery: `delivery_due` = rate x delivery activity
+    hours; `*_shortfall` = max(0, due - gross pay of that kind). Empty when the currency is another.
+
+    Example:
+        >>> sector_minimums(None, None, "Europe/Paris", None).empty
+        True
+    """
+    cfg = config or load_config()
+    currency = currency or dominant_currency(earnings, [])
+    if jobs is None or jobs.empty or currency != cfg.get("sector.currency") or "kind" not in jobs.columns:
+        return pd.DataFrame()
+    lines = _lines(earnings, currency, period, [])
+    lines = lines[~_is_tip(lines, cfg)]
+    out: dict[str, pd.Series] = {}
+    for kind, prefix in (("ride", "vtc"), ("delivery", "delivery")):
+        of_kind = jobs[jobs["kind"] == kind]
+        if of_kind.empty:
+            continue
+        activity = _activity_hours(of_kind, zone, period, freq)
+        pay = _pay_of_kind(lines, jobs, kind, zone, freq)
+        starts = activity.index.union(pay.index)
+        activity, pay = activity.reindex(starts, fill_value=0.0), pay.reindex(starts, fill_value=0.0)
+        hourly = _period_rate(cfg, f"sector.fr_{prefix}_min_per_activity_hour", starts, freq)
+        out[f"{prefix}_activity_h"] = activity
+        out[f"{prefix}_due_hourly"] = activity * hourly
+        out[f"{prefix}_shortfall_hourly"] = (activity * hourly - pay).clip(lower=0)
+        if kind == "ride":
+            km = _km_by_period(of_kind, zone, period, freq).reindex(starts)
+            out["vtc_due_km"] = km * _period_rate(cfg, "sector.fr_vtc_min_per_km", starts, freq)
+            below = _rides_below_min(lines, of_kind, zone, period, cfg, freq)
+            out["vtc_rides_below_min"] = below.reindex(starts)
+    frame = pd.DataFrame(out)
+    frame.index = pd.DatetimeIndex(frame.index).tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
+    frame.index.name = "start"
+    return frame
+
+
+def earnings_by_category(
+    earnings: pd.DataFrame | None, freq: Literal["day", "week", "month"], zone: str,
+    currency: str | None = None,
+) -> pd.DataFrame:
+    """Earnings per local period (rows: period start) and category (columns), in one currency.
+
+    Example:
+        >>> e = pd.DataFrame({"earned_at": pd.to_datetime(["2026-01-05 12:00", "2026-01-06 12:00"], utc=True),
+        ...     "amount": [30.0, 4.0], "currency": ["EUR", "EUR"], "category": ["fare", "tip"]})
+        >>> earnings_by_category(e, "week", "Europe/Paris").to_dict("records")
+        [{'fare': 30.0, 'tip': 4.0}]
+    """
+    lines = _lines(earnings, currency or dominant_currency(earnings, []), None, [])
+    lines = lines[lines["earned_at"].notna()]
+    if lines.empty:
+        return pd.DataFrame()
+    start = _period_start(lines["earned_at"], zone, freq)
+    dated = lines.assign(start=start.to_numpy())
+    table = dated.pivot_table(index="start", columns="category", values="amount", aggfunc="sum")
+    table.index = pd.DatetimeIndex(table.index).tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
+    table.index.name, table.columns.name = "start", None
+    return table.fillna(0.0)
+
+
+def minimum_wage(cfg: Config, currency: str | None, span: Span | None, zone: str,
+                 notes: list[str]) -> float | None:
+    """The configured hourly minimum wage for `currency`, averaged by days over `span` (local dates).
+
+    Example:
+        >>> span = (pd.Timestamp("2025-12-31", tz="UTC"), pd.Timestamp("2026-01-02", tz="UTC"))
+        >>> round(minimum_wage(load_config(), "EUR", span, "UTC", []), 3)
+        11.95
+    """
+    table = cfg.get("minimum_wage.by_currency").get(currency or "")
+    if table is None or span is None:
+        return None
+    first = span[0].tz_convert(zone).date()
+    last = (span[1] - pd.Timedelta(microseconds=1)).tz_convert(zone).date()
+    value = cfg.rate_over(f"wages.{table}", first, max(first, last))
+    if value is None:
+        notes.append(f"no {table} rate for part of the period: minimum wage unknown")
+    return value
+
+
+def dominant_currency(earnings: pd.DataFrame | None, notes: list[str]) -> str | None:
+    """The currency of most earnings lines (None without lines); a note names the others when several.
+
+    Example:
+        >>> e = pd.DataFrame({"currency": ["EUR", "EUR", "CHF"]})
+        >>> notes = []
+        >>> dominant_currency(e, notes), notes
+        ('EUR', ['earnings in several currencies (CHF, EUR): figures in EUR; 1 line(s) in others left out'])
+    """
+    if earnings is None or earnings.empty:
+        return None
+    counts = earnings["currency"].dropna().value_counts()
+    if counts.empty:
+        return None
+    top = str(sorted(counts.index, key=lambda c: (-counts[c], c))[0])
+    if len(counts) > 1:
+        others = int(counts.sum() - counts[top])
+        notes.append(f"earnings in several currencies ({', '.join(sorted(counts.index))}): figures in {top}; "
+                     f"{others} line(s) in others left out")
+    return top
+
+
+def cost_per_km(cfg: Config, annual_km: float, first: date, last: date) -> tuple[float | None, str, str]:
+    """Vehicle cost per km from `costs.mode`/`costs.profile`: (rate or None, currency, method text).
+
+    Example:
+        >>> rate, cur, how = cost_per_km(load_config(), 25000.0, date(2026, 1, 1), date(2026, 1, 31))
+        >>> round(rate, 3), cur
+        (0.427, 'EUR')
+    """
+    mode = cfg.get("costs.mode")
+    if mode == "none":
+        return 0.0, "", "vehicle costs not counted (costs.mode = none)"
+    if mode == "custom":
+        return float(cfg.get("costs.custom_per_km")), cfg.get("costs.custom_currency"), "custom per-km rate"
+    name = cfg.get("costs.profile")
+    profile = cfg.get(f"costs.profiles.{name}")
+    source = profile["source"]
+    if profile["kind"] == "per_km":
+        rate = cfg.rate_over(f"costs.profiles.{name}", first, last)
+        per_km = None if rate is None else rate / float(profile["unit_km"])
+        return per_km, profile["currency"], f"{name}: {source}"
+    if annual_km <= 0:
+        return None, profile["currency"], f"{name}: no distance to place in the barème"
+    bracket = next(b for b in profile["brackets"] if annual_km <= b["up_to_km"])
+    per_km = (bracket["rate"] * annual_km + bracket["fixed"]) / annual_km * float(profile["multiplier"])
+    return per_km, profile["currency"], f"{name}: {source}, at {annual_km:,.0f} km/year = {per_km:.3f}/km"
+
+
+def _costs(jobs: pd.DataFrame | None, span: Span, zone: str, cfg: Config, currency: str | None,
+           total: float | None, notes: list[str]) -> dict[str, Any]:
+    first = span[0].tz_convert(zone).date()
+    last = max(first, (span[1] - pd.Timedelta(microseconds=1)).tz_convert(zone).date())
+    days = (span[1] - span[0]).total_seconds() / 86400
+    scope = cfg.get("pay.distance_scope")
+    km = _distance_km(jobs, span, scope, notes)
+    annual = float(cfg.get("costs.annual_km")) or (km * 365.25 / days if km and days > 0 else 0.0)
+    per_km, cost_currency, how = cost_per_km(cfg, annual, first, last)
+    vehicle = None
+    if per_km == 0.0:
+        vehicle = 0.0
+    elif per_km is not None and km is not None and cost_currency == currency:
+        vehicle = per_km * km
+    elif per_km is not None and km is not None:
+        notes.append(f"vehicle costs in {cost_currency}, earnings in {currency}: not converted, net unknown")
+    fixed_currency = cfg.get("costs.monthly_fixed_currency")
+    monthly = float(cfg.get("costs.monthly_fixed"))
+    fixed = monthly * days / DAYS_PER_MONTH if monthly == 0 or fixed_currency == currency else None
+    scheme = cfg.get("contributions.scheme")
+    rate = cfg.rate_over(f"contributions.{scheme}", first, last)
+    same = cfg.get(f"contributions.{scheme}.currency") == currency
+    contributions = (None if total is None or rate is None or not same
+                     else (rate + float(cfg.get("contributions.extra_rate"))) * total)
+    if rate is None or not same:
+        notes.append(f"no {scheme} contribution rate for this period or currency: net unknown")
+    return {"distance_km": km, "vehicle_cost": vehicle, "fixed_cost": fixed, "contributions": contributions,
+            "methods": {
+                "distance_km": {"job_and_to_pickup": "jobs' trip distance + distance to pickup",
+                                "job": "jobs' trip distance only"}[scope]
+                + " (km driven while waiting are in no export and are not counted)",
+                "vehicle_cost": how, "fixed_cost": f"costs.monthly_fixed x days / {DAYS_PER_MONTH:.2f}",
+                "contributions": f"{cfg.source(f'contributions.{scheme}')}, plus extra rate "
+                                 f"{cfg.get('contributions.extra_rate')}, x earnings_total",
+            }}
+
+
+def _distance_km(jobs: pd.DataFrame | None, span: Span, scope: str, notes: list[str]) -> float | None:
+    if jobs is None or jobs.empty:
+        return None
+    inside = jobs[(_job_time(jobs) >= span[0]) & (_job_time(jobs) < span[1])]
+    if inside.empty:
+        return 0.0
+    cols = ["job_distance_m"] + (["to_pickup_distance_m"] if scope == "job_and_to_pickup" else [])
+    metres = inside.reindex(columns=cols)
+    missing = int(metres["job_distance_m"].isna().sum())
+    if missing == len(inside):
+        notes.append("no job distance in the export: vehicle costs unknown")
+        return None
+    if missing:
+        notes.append(f"{missing} of {len(inside)} job(s) without a distance: vehicle costs understated")
+    return float(metres.sum().sum() / 1000)
+
+
+def _job_time(jobs: pd.DataFrame) -> pd.Series:
+    cols = [c for c in ("dropped_off_at", "picked_up_at", "accepted_at", "requested_at") if c in jobs.columns]
+    when = jobs[cols[0]]
+    for col in cols[1:]:
+        when = when.fillna(jobs[col])
+    return when
+
+
+def _lines(earnings: pd.DataFrame | None, currency: str | None, period: Span | None,
+           notes: list[str]) -> pd.DataFrame:
+    if earnings is None or earnings.empty or currency is None:
+        return pd.DataFrame({"earned_at": pd.Series([], dtype="datetime64[us, UTC]"), "amount": [],
+                             "category": [], "job_id": []})
+    lines = earnings[earnings["currency"] == currency]
+    if period is not None:
+        undated = int(lines["earned_at"].isna().sum())
+        if undated:
+            notes.append(f"{undated} earnings line(s) without a date left out of the period")
+        lines = lines[(lines["earned_at"] >= period[0]) & (lines["earned_at"] < period[1])]
+    return lines
+
+
+def _is_tip(lines: pd.DataFrame, cfg: Config) -> pd.Series:
+    return lines["category"].isin(cfg.get("pay.tip_categories"))
+
+
+def _net(total: float | None, *costs: float | None) -> float | None:
+    if total is None or any(c is None for c in costs):
+        return None
+    return total - sum(c for c in costs if c is not None)
+
+
+def _per(amount: float | None, hours: float | None) -> float | None:
+    return None if amount is None or not hours else amount / hours
+
+
+def _wage_method(cfg: Config, currency: str | None) -> str:
+    table = cfg.get("minimum_wage.by_currency").get(currency or "")
+    if table is None:
+        return f"no minimum wage configured for {currency}"
+    return f"{cfg.source('wages.' + table)}; day-weighted over the period"
+
+
+def _bucket(start: pd.Timestamp, freq: str, period: Span | None) -> Span:
+    end = start + (pd.DateOffset(weeks=1) if freq == "week" else pd.offsets.MonthBegin(1))
+    span = (start.tz_convert("UTC"), pd.Timestamp(end).tz_convert("UTC"))
+    if period is None:
+        return span
+    return max(span[0], period[0]), min(span[1], period[1])
+
+
+def _wage_due(by_day: pd.DataFrame, span: Span, cfg: Config, currency: str | None) -> float | None:
+    table = cfg.get("minimum_wage.by_currency").get(currency or "")
+    if table is None or by_day.empty:
+        return None
+    starts = pd.DatetimeIndex(by_day.index)
+    days = by_day[(starts < span[1]) & (starts + pd.DateOffset(days=1) > span[0])]
+    due = 0.0
+    for start, logged in zip(pd.DatetimeIndex(days.index), days["logged_in"], strict=True):
+        rate = cfg.rate_on(f"wages.{table}", start.date())
+        if rate is None:
+            return None
+        due += rate.value * float(logged)
+    return due
+
+
+def _activity_hours(jobs: pd.DataFrame, zone: str, period: Span | None, freq: iv.Freq) -> pd.Series:
+    states = job_intervals(jobs)
+    if period is not None:
+        states = iv.clipped_frame(states, *period)
+    hours = iv.seconds_by_period(states, freq, zone) / 3600
+    return pd.Series(hours.to_numpy(), index=pd.DatetimeIndex(hours.index).tz_localize(None), dtype=float)
+
+
+def _pay_of_kind(lines: pd.DataFrame, jobs: pd.DataFrame, kind: str, zone: str, freq: str) -> pd.Series:
+    kinds = set(jobs["kind"].dropna())
+    ids = set(jobs.loc[jobs["kind"] == kind, "job_id"].dropna())
+    # lines not linked to a job count only when the worker did one kind of job
+    mine = lines["job_id"].isin(ids) | (lines["job_id"].isna() if kinds == {kind} else False)
+    return _by_period(lines.loc[mine, "earned_at"], lines.loc[mine, "amount"], zone, freq)
+
+
+def _km_by_period(jobs: pd.DataFrame, zone: str, period: Span | None, freq: str) -> pd.Series:
+    metres = jobs.reindex(columns=["job_distance_m", "to_pickup_distance_m"]).sum(axis=1, min_count=1)
+    when = _job_time(jobs)
+    keep = when.notna() & (True if period is None else (when >= period[0]) & (when < period[1]))
+    return _by_period(when[keep], metres[keep] / 1000, zone, freq)
+
+
+def _rides_below_min(lines: pd.DataFrame, rides: pd.DataFrame, zone: str, period: Span | None,
+                     cfg: Config, freq: str) -> pd.Series:
+    done = rides[(rides["status"] == "completed") & rides["job_id"].notna()]
+    pay = lines.groupby("job_id")["amount"].sum()
+    linked = done[done["job_id"].isin(pay.index)]
+    when = _job_time(linked)
+    keep = when.notna() & (True if period is None else (when >= period[0]) & (when < period[1]))
+    linked, when = linked[keep], when[keep]
+    floors = [cfg.rate_on("sector.fr_vtc_min_per_ride_net", d) for d in when.dt.tz_convert(zone).dt.date]
+    below = np.array([f is not None and p < f.value for p, f in
+                      zip(pay.reindex(linked["job_id"]).to_numpy(), floors, strict=True)], dtype=float)
+    return _by_period(when, pd.Series(below, index=when.index), zone, freq)
+
+
+def _by_period(when: pd.Series, values: pd.Series, zone: str, freq: str) -> pd.Series:
+    """Sums by local period, indexed by the period's naive local start."""
+    if when.empty:
+        return pd.Series([], dtype=float, index=pd.DatetimeIndex([]))
+    return values.groupby(_period_start(when, zone, freq).to_numpy()).sum().astype(float)
+
+
+def _period_start(when: pd.Series, zone: str, freq: str) -> pd.Series:
+    """The naive local start of the day, week (Monday) or month of each timestamp."""
+    local = when.dt.tz_convert(zone).dt.tz_localize(None)
+    if freq == "month":
+        return local.dt.to_period("M").dt.to_timestamp()
+    days = local.dt.day_of_week if freq == "week" else 0
+    return local.dt.normalize() - pd.to_timedelta(days, unit="D")
+
+
+def _period_rate(cfg: Config, key: str, starts: pd.Index, freq: str) -> pd.Series:
+    values = []
+    for start in pd.DatetimeIndex(starts):
+        end = start + (pd.Timedelta(days=6) if freq == "week" else pd.offsets.MonthEnd(0))
+        values.append(cfg.rate_over(key, start.date(), pd.Timestamp(end).date()))
+    return pd.Series([np.nan if v is None else v for v in values], index=starts, dtype=float)
+

@@ -1,0 +1,327 @@
+"""Headline metrics of a store (DESIGN.md, "gigdata metrics --json"): time, jobs, pay, offers, ratings,
+sanctions, for one worker or a pool, over a period of local days.
+
+Every key of the DESIGN.md contract is present; hours are floats, shares in 0..1, money in the earnings
+currency (the dominant one when there are several, said in `notes`); null where the data cannot tell,
+never 0. Extra keys: `period.zone`, `time.engaged_h`/`break_h`/`offline_h`/`sources`/`sensitivity`,
+`pay.gross`/`net`/costs, `offers.source`, `notes`, `definitions`. A pool sums hours and money over workers,
+so its rates are pooled ratios (sum of pay / sum of hours).
+
+Example:
+    >>> import tempfile
+    >>> m = metrics(Path(tempfile.mkdtemp()))
+    >>> m["workers"], m["time"]["logged_in_h"], m["pay"]["earnings_total"]
+    (0, None, None)
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from toolkit.analytics import intervals as iv
+from toolkit.analytics.pay import dominant_currency, pay_summary
+from toolkit.analytics.time import SOURCE_RANK, Span, TimeAccounting, time_accounting
+from toolkit.config import Config, load_config
+from toolkit.store import load_table
+
+TABLES_USED = ("status_segments", "jobs", "earnings", "offers", "offer_windows", "ratings", "sanctions")
+TIME_COLUMN = {"status_segments": "start_at", "earnings": "earned_at", "offers": "offered_at",
+               "offer_windows": "window_start", "ratings": "rated_at", "sanctions": "at"}
+DEFINITIONS = {
+    "waiting_h": "P1: online with no job (unpaid), union over platforms",
+    "to_pickup_h": "P2: accepted, going to and waiting at the pickup",
+    "on_job_h": "P3: carrying the passenger or the order",
+    "logged_in_h": "P1+P2+P3; engaged = P2+P3; unpaid_share = P1 / logged-in",
+    "pickup_wait_median_s": "median of picked-up minus arrived-at-pickup over jobs",
+    "earnings_total": "sum of all earnings lines (payout after the platform's commission)",
+    "per_hour": "earnings_total minus tips, per engaged / logged-in hour",
+    "net_per_hour_logged_in": "(earnings - vehicle costs - fixed costs - contributions) / logged-in hours",
+    "minimum_wage_per_hour": "configured hourly minimum wage for the currency, day-weighted over the period",
+    "acceptance_rate": "accepted / offered",
+    "ratings.mean": "mean of rating x 5 / scale",
+    "blocked_h": "union of block intervals [at, at + duration], cut to the period",
+}
+
+
+def metrics(
+    store: Path, worker: str | None = None, platform: str | None = None, start: date | None = None,
+    end: date | None = None, config: Config | None = None,
+) -> dict[str, Any]:
+    """The DESIGN.md metrics object for the store's rows of `worker`/`platform` over local days start..end.
+
+    Days are cut in `report.zone` of the config; without start/end the period is the span of the data.
+
+    Example:
+        >>> import tempfile
+        >>> sorted(metrics(Path(tempfile.mkdtemp())))[:4]
+        ['definitions', 'jobs', 'notes', 'offers']
+    """
+    cfg = config or load_config()
+    zone = cfg.get("report.zone")
+    frames = {t: load_table(store, t, worker=worker, platform=platform) for t in TABLES_USED}
+    notes: list[str] = []
+    span = _span(frames, start, end, zone)
+    inside = {t: _within(f, t, span, start is not None or end is not None, notes) for t, f in frames.items()}
+    workers = sorted(set().union(*(set(f["worker_id"]) for f in frames.values())))
+    platforms = sorted(set().union(*(set(f["platform"]) for f in frames.values())))
+    currency = dominant_currency(inside["earnings"], notes)
+    per_worker = [_worker_figures(frames, inside, w, span, zone, cfg, currency) for w in workers]
+    for figures in per_worker:
+        notes += [f"{figures['worker']}: {n}" if len(workers) > 1 else n for n in figures["notes"]]
+    timed = sum(1 for f in per_worker if f["time"] is not None and f["time"].source)
+    if 0 < timed < len(workers):
+        notes.append(f"time is known for {timed} of {len(workers)} workers: time figures cover only those")
+    return {
+        "workers": len(workers), "platforms": platforms,
+        "period": {"start": _day(span[0], zone) if span else None,
+                   "end": _day(span[1] - pd.Timedelta(microseconds=1), zone) if span else None, "zone": zone},
+        "time": _time_section(per_worker),
+        "jobs": _jobs_section(frames["jobs"], inside["jobs"]),
+        "pay": _pay_section(per_worker, currency, span, cfg),
+        "offers": _offers_section(frames, inside),
+        "ratings": _ratings_section(frames["ratings"], inside["ratings"]),
+        "sanctions": _sanctions_section(frames["sanctions"], inside["sanctions"], span),
+        "notes": list(dict.fromkeys(notes)),
+        "definitions": DEFINITIONS,
+    }
+
+
+def render_metrics(m: dict[str, Any]) -> str:
+    """The metrics object as readable plain-text tables (no colours).
+
+    Example:
+        >>> import tempfile
+        >>> "logged in" in render_metrics(metrics(Path(tempfile.mkdtemp())))
+        True
+    """
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=100, color_system=None, force_terminal=False)
+    period = m["period"]
+    console.print(f"{m['workers']} worker(s), platforms: {', '.join(m['platforms']) or '-'}; "
+                  f"{period['start'] or '?'} to {period['end'] or '?'} ({period['zone']})")
+    cur = m["pay"]["currency"] or ""
+    rows = [
+        ("time", "logged in", _fmt(m["time"]["logged_in_h"], " h"), f"source: {m['time']['source'] or '-'}"),
+        ("time", "waiting, unpaid (P1)", _fmt(m["time"]["waiting_h"], " h"), _pct(m["time"]["unpaid_share"])),
+        ("time", "to pickup (P2)", _fmt(m["time"]["to_pickup_h"], " h"), ""),
+        ("time", "on job (P3)", _fmt(m["time"]["on_job_h"], " h"), ""),
+        ("time", "wait at pickup, median", _fmt(m["time"]["pickup_wait_median_s"], " s", 0), ""),
+        ("jobs", "total / completed / cancelled",
+         " / ".join(_fmt(m["jobs"][k], "", 0) for k in ("total", "completed", "cancelled")), ""),
+        ("pay", "earnings total", _fmt(m["pay"]["earnings_total"], f" {cur}", 2),
+         f"tips {_fmt(m['pay']['tips'], '', 2)}"),
+        ("pay", "per engaged hour", _fmt(m["pay"]["per_hour_engaged"], f" {cur}/h", 2), "excl. tips"),
+        ("pay", "per logged-in hour", _fmt(m["pay"]["per_hour_logged_in"], f" {cur}/h", 2), "excl. tips"),
+        ("pay", "net per logged-in hour", _fmt(m["pay"]["net_per_hour_logged_in"], f" {cur}/h", 2),
+         "after costs and contributions"),
+        ("pay", "minimum wage", _fmt(m["pay"]["minimum_wage_per_hour"], f" {cur}/h", 2), "gross, per hour"),
+        ("offers", "offered / accepted",
+         " / ".join(_fmt(m["offers"][k], "", 0) for k in ("offered", "accepted")),
+         f"acceptance {_pct(m['offers']['acceptance_rate'])}; source: {m['offers']['source'] or '-'}"),
+        ("ratings", "count / mean (of 5)",
+         f"{_fmt(m['ratings']['count'], '', 0)} / {_fmt(m['ratings']['mean'], '', 2)}", ""),
+        ("sanctions", "total / blocked",
+         f"{_fmt(m['sanctions']['total'], '', 0)} / {_fmt(m['sanctions']['blocked_h'], ' h')}", ""),
+    ]
+    table = Table("", "measure", "value", "note", show_lines=False)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    for note in m["notes"]:
+        console.print(f"note: {note}")
+    return buffer.getvalue()
+
+
+def _worker_figures(frames: dict[str, pd.DataFrame], inside: dict[str, pd.DataFrame], worker: str,
+                    span: Span | None, zone: str, cfg: Config, currency: str | None) -> dict[str, Any]:
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["worker_id"] == worker]
+
+    segments, jobs = mine(frames["status_segments"]), mine(frames["jobs"])
+    time = time_accounting(segments, jobs, span, zone, config=cfg) if span else None
+    pay = pay_summary(mine(frames["earnings"]), jobs, time, span, cfg, currency)
+    return {"worker": worker, "time": time, "pay": pay,
+            "notes": (time.notes if time else []) + pay["notes"]}
+
+
+def _time_section(per_worker: list[dict[str, Any]]) -> dict[str, Any]:
+    known: list[TimeAccounting] = [f["time"] for f in per_worker
+                                   if f["time"] is not None and f["time"].source]
+    if not known:
+        return {"logged_in_h": None, "waiting_h": None, "to_pickup_h": None, "on_job_h": None,
+                "unpaid_share": None, "pickup_wait_median_s": _pickup_median(per_worker), "source": None,
+                "engaged_h": None, "break_h": None, "offline_h": None, "sources": {}, "sensitivity": {}}
+
+    def total(key: str) -> float:
+        return float(sum(t.hours[key] or 0.0 for t in known))
+
+    logged = total("logged_in")
+    band: dict[str, dict[str, float | None]] = {}
+    for t in known:
+        for tau, figures in t.sensitivity.items():
+            slot = band.setdefault(f"{tau}min", {"logged_in_h": 0.0, "waiting_h": 0.0})
+            for key in slot:
+                slot[key] = (slot[key] or 0.0) + (figures[key] or 0.0)
+    for slot in band.values():
+        slot["unpaid_share"] = _ratio(slot["waiting_h"], slot["logged_in_h"])
+    return {
+        "logged_in_h": logged, "waiting_h": total("P1"), "to_pickup_h": total("P2"),
+        "on_job_h": total("P3"),
+        "unpaid_share": total("P1") / logged if logged else None,
+        "pickup_wait_median_s": _pickup_median(per_worker),
+        "source": max((t.source for t in known if t.source), key=SOURCE_RANK.__getitem__),
+        "engaged_h": total("engaged"), "break_h": total("break"), "offline_h": total("P0"),
+        "sources": {f["worker"]: f["time"].sources for f in per_worker if f["time"] is not None},
+        "sensitivity": band,
+    }
+
+
+def _pickup_median(per_worker: list[dict[str, Any]]) -> float | None:
+    waits = [f["time"].pickup_wait["seconds"] for f in per_worker
+             if f["time"] is not None and f["time"].pickup_wait["count"]]
+    return float(pd.concat(waits).median()) if waits else None
+
+
+def _pay_section(per_worker: list[dict[str, Any]], currency: str | None, span: Span | None,
+                 cfg: Config) -> dict[str, Any]:
+    pays = [f["pay"] for f in per_worker]
+
+    def total(key: str) -> float | None:
+        values = [p.get(key) for p in pays]
+        return None if not values or any(v is None for v in values) else float(sum(values))
+
+    hours = [f["time"].hours if f["time"] is not None else {} for f in per_worker]
+    logged = _sum_or_none([h.get("logged_in") for h in hours])
+    engaged = _sum_or_none([h.get("engaged") for h in hours])
+    gross, net = total("gross"), total("net")
+    return {
+        "currency": currency, "earnings_total": total("earnings_total"), "tips": total("tips"),
+        "per_hour_engaged": _ratio(gross, engaged), "per_hour_logged_in": _ratio(gross, logged),
+        "net_per_hour_logged_in": _ratio(net, logged),
+        "minimum_wage_per_hour": pays[0]["minimum_wage_per_hour"] if pays else None,
+        "gross": gross, "net": net, "distance_km": total("distance_km"),
+        "vehicle_cost": total("vehicle_cost"),
+        "fixed_cost": total("fixed_cost"), "contributions": total("contributions"),
+        "methods": pays[0]["methods"] if pays else {},
+    }
+
+
+def _jobs_section(all_jobs: pd.DataFrame, jobs: pd.DataFrame) -> dict[str, Any]:
+    if all_jobs.empty:
+        return {"total": None, "completed": None, "cancelled": None, "failed": None}
+    status = jobs["status"]
+    return {"total": int(len(jobs)), "completed": int((status == "completed").sum()),
+            "cancelled": int(status.isin(("cancelled_by_customer", "cancelled_by_worker")).sum()),
+            "failed": int((status == "failed").sum())}
+
+
+def _offers_section(frames: dict[str, pd.DataFrame], inside: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    counts = {"offered": 0, "accepted": 0, "rejected": 0, "expired": 0}
+    used: dict[str, str] = {}
+    platforms = sorted(set(frames["offers"]["platform"]) | set(frames["offer_windows"]["platform"]))
+    for p in platforms:
+        rows = inside["offers"][inside["offers"]["platform"] == p]
+        if (frames["offers"]["platform"] == p).any():
+            used[p] = "offers"
+            counts["offered"] += len(rows)
+            for outcome in ("accepted", "rejected", "expired"):
+                counts[outcome] += int((rows["outcome"] == outcome).sum())
+        else:
+            used[p] = "offer_windows"
+            windows = inside["offer_windows"][inside["offer_windows"]["platform"] == p]
+            for key, column in (("offered", "offers"), ("accepted", "accepted"), ("rejected", "rejected"),
+                                ("expired", "expired")):
+                counts[key] += int(windows[column].fillna(0).sum())
+    if not used:
+        return {**dict.fromkeys(counts), "acceptance_rate": None, "source": None}
+    kinds = sorted(set(used.values()))
+    source = kinds[0] if len(kinds) == 1 else "; ".join(f"{p}: {s}" for p, s in used.items())
+    rate = counts["accepted"] / counts["offered"] if counts["offered"] else None
+    return {**counts, "acceptance_rate": rate, "source": source}
+
+
+def _ratings_section(all_ratings: pd.DataFrame, ratings: pd.DataFrame) -> dict[str, Any]:
+    if all_ratings.empty:
+        return {"count": None, "mean": None}
+    stars = (ratings["rating"] * 5.0 / ratings["scale"]).dropna()
+    return {"count": int(len(stars)), "mean": float(stars.mean()) if len(stars) else None}
+
+
+def _sanctions_section(all_sanctions: pd.DataFrame, sanctions: pd.DataFrame,
+                       span: Span | None) -> dict[str, Any]:
+    if all_sanctions.empty:
+        return {"total": None, "blocked_h": None}
+    # a block that began before the period still counts for the part of it inside the period
+    blocks = all_sanctions[(all_sanctions["kind"] == "block") | (all_sanctions["duration_s"] > 0)]
+    dated = blocks[blocks["duration_s"].notna()]
+    start = iv.epoch_us(dated["at"])
+    end = start + dated["duration_s"].to_numpy(dtype=float) * iv.US_PER_S
+    if span is not None:
+        start, end = iv.clipped(start, end, *iv.epoch_us(pd.DatetimeIndex(list(span))))
+    blocked = float(iv.total_length(start, end)) / iv.US_PER_S / 3600 if len(start) else 0.0
+    no_duration = int((blocks["duration_s"].isna() & blocks.index.isin(sanctions.index)).sum())
+    return {"total": int(len(sanctions)), "blocked_h": None if no_duration and not len(start) else blocked,
+            "blocks_without_duration": no_duration}
+
+
+def _span(frames: dict[str, pd.DataFrame], start: date | None, end: date | None, zone: str) -> Span | None:
+    stamps = [frames[t][c] for t, c in TIME_COLUMN.items()] + [frames["jobs"][c] for c in (
+        "requested_at", "accepted_at", "dropped_off_at")] + [frames["status_segments"]["end_at"]]
+    present = [s.dropna() for s in stamps if s.notna().any()]
+    values = pd.concat(present) if present else pd.Series([], dtype="datetime64[us, UTC]")
+    if values.empty and (start is None or end is None):
+        return None
+    first = start if start is not None else pd.Timestamp(values.min()).tz_convert(zone).date()
+    last = end if end is not None else pd.Timestamp(values.max()).tz_convert(zone).date()
+    if last < first:
+        raise ValueError("metrics: the end day is before the start day")
+    return _local_midnight(first, zone), _local_midnight(last + timedelta(days=1), zone)
+
+
+def _local_midnight(day: date, zone: str) -> pd.Timestamp:
+    # a midnight skipped by a daylight-saving change (some American zones) moves forward
+    return pd.Timestamp(day).tz_localize(zone, nonexistent="shift_forward").tz_convert("UTC")
+
+
+def _within(frame: pd.DataFrame, table: str, span: Span | None, explicit: bool,
+            notes: list[str]) -> pd.DataFrame:
+    if span is None or frame.empty:
+        return frame
+    if table == "jobs":
+        when = frame["dropped_off_at"]
+        for column in ("picked_up_at", "accepted_at", "requested_at"):
+            when = when.fillna(frame[column])
+    else:
+        when = frame[TIME_COLUMN[table]]
+    undated = when.isna()
+    if explicit and undated.any():
+        notes.append(f"{table}: {int(undated.sum())} row(s) without a date left out of the period")
+    keep = (when >= span[0]) & (when < span[1])
+    return frame[keep | (undated & (not explicit))]
+
+
+def _sum_or_none(values: list[float | None]) -> float | None:
+    return None if not values or any(v is None for v in values) else float(sum(v or 0.0 for v in values))
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    return None if num is None or not den else num / den
+
+
+def _day(ts: pd.Timestamp, zone: str) -> str:
+    return str(ts.tz_convert(zone).date())
+
+
+def _fmt(value: float | int | None, unit: str = "", digits: int = 1) -> str:
+    return "unknown" if value is None else f"{value:,.{digits}f}{unit}"
+
+
+def _pct(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.0%}"
