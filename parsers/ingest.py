@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import threading
 import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -44,8 +46,8 @@ from toolkit.store import ExportWriter, load_manifest, store_lock
 Progress = Callable[[float, str], None]
 """Called with (fraction done 0..1, what is being read) while ingesting."""
 
-STREAM_AFTER_ROWS = 500_000
-"""A file is held in memory until it has produced this many rows; past that its batches are written as
+HOLD_BYTES = 16 * 2**20
+"""A file's rows are held in memory until they take this many bytes; past that its batches are written as
 they come, and a failure later in that file stops the whole ingest (nothing is published)."""
 
 ABORTING_KINDS = {"hostile_archive", "too_large", "encrypted", "needs_timezone"}
@@ -148,10 +150,11 @@ def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, str
         prepare(export, ctx)
     report.platform, report.layout = detection.platform, detection.layout
     rules: list[Rule] = COMMON_RULES + list(module.RULES)
-    with store_lock(store), ExportWriter(store, export.export_id, detection.platform, worker) as writer:
+    with store_lock(store), ExportWriter(store, export.export_id, detection.platform, worker) as staged, \
+            _BackgroundWriter(staged) as writer:
         if load_manifest(store, export.export_id) is not None:  # another process won the race
             _fill_from_manifest(report, load_manifest(store, export.export_id) or {})
-            writer.abort()
+            staged.abort()
             return
         total = sum(max(m.size, 1) for m in export.members) or 1
         done = 0
@@ -162,13 +165,14 @@ def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, str
             done += max(member.size, 1)
         _finish_report(report, ctx, detection.evidence)
         manifest = _manifest(report, export, detection.evidence, tz)
-        report.stored = writer.commit(manifest)
+        writer.drain()
+        report.stored = staged.commit(manifest)
         report.status = "ingested"
     if progress is not None:
         progress(1.0, "done")
 
 
-def _ingest_member(member: Member, rules: list[Rule], ctx: ParseContext, writer: ExportWriter,
+def _ingest_member(member: Member, rules: list[Rule], ctx: ParseContext, writer: _BackgroundWriter,
                    worker: str, export_id: str) -> FileOutcome:
     outcome = FileOutcome(path=member.path, size=member.size, status="unknown")
     rule = first_rule(rules, member.path)
@@ -188,7 +192,7 @@ def _ingest_member(member: Member, rules: list[Rule], ctx: ParseContext, writer:
                 writer.write(table, arrow)
                 continue
             held.append((table, arrow))
-            if sum(t.num_rows for _, t in held) >= STREAM_AFTER_ROWS:
+            if sum(t.nbytes for _, t in held) >= HOLD_BYTES:
                 streaming = True
                 for name, batch in held:
                     writer.write(name, batch)
@@ -216,8 +220,58 @@ def _conformed(batches: Iterator[Batch], member: Member, ctx: ParseContext, work
         arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
         for name, value in (("worker_id", worker), ("platform", ctx.platform), ("export_id", export_id),
                             ("source_file", member.path)):
-            arrow = arrow.append_column(name, pa.array([value] * n, type=pa.string()))
+            arrow = arrow.append_column(name, pa.repeat(pa.scalar(value, pa.string()), n))
         yield batch.table, conform(arrow.select(TABLES[batch.table].names), batch.table)
+
+
+class _BackgroundWriter:
+    """Hands batches to the store's writer on a second thread, so parsing the next batch and compressing
+    this one to Parquet overlap (both release the GIL). At most `depth` batches wait in between, so memory
+    stays bounded; an error on the writing side is raised on the next `write` or at `drain`."""
+
+    def __init__(self, target: ExportWriter, depth: int = 2) -> None:
+        self._target = target
+        self._queue: queue.Queue[tuple[str, pa.Table] | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="gigdata-parquet-writer", daemon=True)
+        self._thread.start()
+
+    def write(self, table: str, batch: pa.Table) -> None:
+        """Queue one conformed batch (blocks while `depth` batches are waiting)."""
+        self._raise_error()
+        self._queue.put((table, batch))
+
+    def drain(self) -> None:
+        """Wait until every queued batch is written; raise the writing side's error if there was one."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        self._raise_error()
+
+    def __enter__(self) -> _BackgroundWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread.is_alive():  # leaving on an error: stop the thread before the writer aborts
+            while True:
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            self._queue.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._target.write(*item)
+                except BaseException as exc:  # re-raised on the parsing thread, never swallowed
+                    self._error = exc
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
 
 
 def _finish_report(report: IngestReport, ctx: ParseContext, evidence: tuple[str, ...]) -> None:

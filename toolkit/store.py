@@ -122,7 +122,7 @@ class ExportWriter:
             directory = _partition_dir(self.store, table, self.platform, self.worker_id)
             directory.mkdir(parents=True, exist_ok=True)
             self._temps[table] = directory / f".{self.export_id}.{uuid.uuid4().hex}.parquet.tmp"
-            self._writers[table] = pq.ParquetWriter(self._temps[table], TABLES[table], compression="zstd")
+            self._writers[table] = _parquet_writer(self._temps[table], table)
             self._pending[table] = []
         self._pending[table].append(batch.replace_schema_metadata(None))
         if sum(b.num_rows for b in self._pending[table]) >= BUFFER_ROWS:
@@ -445,7 +445,7 @@ def _dedupe_sql(table: str, temp: Path, others: list[Path]) -> str:
 def _write_query(con: duckdb.DuckDBPyConnection, sql: str, out: Path, table: str) -> None:
     """Stream a query's result into a Parquet file, batch by batch, each conformed to the schema."""
     reader: pa.RecordBatchReader = con.sql(sql).to_arrow_reader(BUFFER_ROWS)
-    with pq.ParquetWriter(out, TABLES[table], compression="zstd") as writer:
+    with _parquet_writer(out, table) as writer:
         for batch in reader:
             writer.write_table(conform(pa.Table.from_batches([batch]), table))
     _fsync_file(out)
@@ -526,3 +526,17 @@ def _duck_type(arrow_type: pa.DataType) -> str:
     if pa.types.is_timestamp(arrow_type):
         return "TIMESTAMPTZ"
     return {"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "bool": "BOOLEAN"}[str(arrow_type)]
+
+
+FREE_TEXT = {"extra", "job_id"}
+"""String columns whose values rarely repeat: no dictionary encoding, and (extra) no statistics."""
+
+
+def _parquet_writer(path: Path, table: str) -> pq.ParquetWriter:
+    """A zstd writer for `table`: dictionary-encode only the repetitive strings (provenance, states,
+    categories), where it pays; trying it on free text and floats only costs time."""
+    schema = TABLES[table]
+    strings = [f.name for f in schema if pa.types.is_string(f.type)]
+    return pq.ParquetWriter(path, schema, compression="zstd",
+                            use_dictionary=[n for n in strings if n not in FREE_TEXT],
+                            write_statistics=[n for n in schema.names if n != "extra"])

@@ -23,6 +23,7 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,10 @@ from parsers.common.csvfile import clean_header, detect_encoding, sniff_delimite
 from toolkit.errors import IngestError
 
 PIECE_BYTES = 8 * 1024**2
-"""Bytes parsed at a time; memory is a small multiple of this, whatever the file's size."""
+"""Bytes parsed at a time (the next piece is parsed while one is used); memory is a small multiple of
+this, whatever the file's size."""
+BLOCK_BYTES = 2 * 1024**2
+"""Bytes of a piece per batch (pyarrow parses a piece's blocks in parallel)."""
 _MAX_CARRY = 8
 """A piece that finds no record end outside quotes within this many pieces is cut at its last newline
 (a stray quote must not pull the whole file into memory; misparsed rows then become issues)."""
@@ -74,16 +78,25 @@ def _batches(member: Member, ctx: ParseContext, header: list[str], encoding: str
                                invalid_row_handler=numbers.on_invalid)
     convert = pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), null_values=["\\N", ""],
                                    strings_can_be_null=True, quoted_strings_can_be_null=True)
-    with member.open() as raw, numbers:
-        for index, piece in enumerate(_pieces(_utf8_reader(raw, encoding))):
+    with member.open() as raw, numbers, ThreadPoolExecutor(max_workers=1) as ahead:
+        pieces = enumerate(_pieces(_utf8_reader(raw, encoding)))
+
+        def parse_next() -> pa.Table | None:  # runs in `ahead`, one piece at a time, in order
+            index, piece = next(pieces, (-1, b""))
+            if index < 0:
+                return None
             options = pacsv.ReadOptions(column_names=header, skip_rows=1 if index == 0 else 0,
-                                        block_size=1 << 20)
+                                        block_size=BLOCK_BYTES)
             try:
-                table = pacsv.read_csv(pa.BufferReader(piece), read_options=options, parse_options=parse,
-                                       convert_options=convert)
+                return pacsv.read_csv(pa.BufferReader(piece), read_options=options, parse_options=parse,
+                                      convert_options=convert)
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
                 raise IngestError("unreadable", member.path, f"the file cannot be read after row "
                                   f"{numbers.next - 1} ({type(exc).__name__})") from exc
+
+        upcoming = ahead.submit(parse_next)
+        while (table := upcoming.result()) is not None:
+            upcoming = ahead.submit(parse_next)  # the next piece is parsed while this one is used
             for batch in table.to_batches():
                 yield batch, numbers.take(batch.num_rows)
 

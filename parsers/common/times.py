@@ -31,6 +31,8 @@ from parsers.common.values import report_rows, to_float
 UTC_DTYPE: Final = "datetime64[us, UTC]"
 _FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 _OFFSET = r"\s*([+-])(\d{2}):?(\d{2})$"
+"""A numeric UTC offset ending a date-time (`+02:00`, `+0000`)."""
+_HAS_OFFSET = r"\s*[+-]\d{2}:?\d{2}$"
 
 
 def utc(values: pd.Series, ctx: ParseContext, file: str) -> pd.Series:
@@ -223,10 +225,11 @@ def _wall_clock(values: pd.Series, ctx: ParseContext, file: str,
     is bogus (Uber `*_local`, §1.7). A numeric offset is kept: it states the row's own offset.
     """
     text = values.astype("str").str.strip()
-    text = text.str.replace(r"\s*(Z|UTC|GMT)$", "", regex=True, case=False)
+    text = text.str.replace(r"\s*(?:[Zz]|UTC|GMT)$", "", regex=True)  # (pyarrow-backed, no Python loop)
     offset = None
-    parts = text.str.extract(_OFFSET)
-    if parts[0].notna().any():
+    with_offset = text.str.contains(_HAS_OFFSET, regex=True, na=False)
+    if with_offset.any():
+        parts = text[with_offset].str.extract(_OFFSET).reindex(text.index)
         sign = parts[0].map({"+": 1, "-": -1}).astype("float64")
         minutes = sign * (parts[1].astype("float64") * 60 + parts[2].astype("float64"))
         offset = pd.to_timedelta(minutes, unit="min")

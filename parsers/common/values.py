@@ -229,6 +229,8 @@ def json_objects(names: Sequence[str], arrays: Sequence[pa.Array | pa.ChunkedArr
         >>> json_objects(["k", "n"], [pa.array(["a\\nb", None]), pa.array([None, None])], 2).to_pylist()
         ['{"k":"a\\\\nb"}', None]
     """
+    kept = [(n, a) for n, a in zip(names, arrays, strict=True) if not is_direct_identifier(n)]
+    names, arrays = [n for n, _ in kept], [a for _, a in kept]
     if not names:
         return pa.nulls(length, type=pa.string())
     full: list[object] = []  # literals and arrays of the columns without nulls, joined as they are
@@ -248,6 +250,28 @@ def json_objects(names: Sequence[str], arrays: Sequence[pa.Array | pa.ChunkedArr
     result = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()),
                         pc.binary_join_element_wise("{", body, "}", ""))
     return _as_array(result)
+
+
+DIRECT_IDENTIFIERS = frozenset({
+    "ipaddress", "licenseplate", "numberplate", "kennzeichen", "vin", "vehicleuuid", "vehicleuuids",
+    "driveruuid", "partneruuid", "partneruuids", "rideruuid", "clientuuid", "email", "emailaddress",
+    "phone", "phonenumber", "mobilenumber", "firstname", "lastname", "surname", "fullname", "name",
+    "driverfirstname", "driversurname", "driverlastname", "payto", "iban", "bic", "imei",
+    "deviceid", "advertisingid", "nationalid", "taxid", "drivinglicence", "drivinglicense",
+})
+"""Source columns never kept in `extra`: they say who the worker (or a customer) is, not what the work
+was (security.md §3.3: direct identifiers are removed at parse time). Compared without case, spaces or
+punctuation, so `IP Address`, `license_plate` and `vehicle_uuids` all match."""
+
+
+def is_direct_identifier(name: str) -> bool:
+    """Whether a source column names a person, a device or a vehicle rather than describing work.
+
+    Example:
+        >>> is_direct_identifier("IP Address"), is_direct_identifier("Speed (GPS)")
+        (True, False)
+    """
+    return "".join(ch for ch in name.lower() if ch.isalnum()) in DIRECT_IDENTIFIERS
 
 
 @overload

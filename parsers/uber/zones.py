@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -90,9 +92,9 @@ def zone_from_pairs(instants: pd.Series, offsets: pd.Series, hints: AbstractSet[
     `hints` (lower-case place names, e.g. from folder names) pick among zones that fit equally.
 
     Example:
-        >>> t = pd.Series(pd.to_datetime(["2024-03-30 12:00", "2024-04-01 12:00"], utc=True))
-        >>> zone_from_pairs(t, pd.Series(pd.to_timedelta(["-4h", "-4h"])))[0]
-        'America/Anguilla'
+        >>> t = pd.Series(pd.to_datetime(["2024-01-15 12:00", "2024-01-16 12:00"], utc=True))
+        >>> zone_from_pairs(t, pd.Series(pd.to_timedelta(["1h", "5h"]))) is None  # no zone does both
+        True
     """
     sample = _spread(pd.DataFrame({"utc": instants, "offset": offsets}).dropna())
     if sample.empty:
@@ -118,7 +120,8 @@ def zone_from_pairs(instants: pd.Series, offsets: pd.Series, hints: AbstractSet[
 def _zone_from_members(members: Sequence[Member], scratch: ParseContext) -> tuple[str, str] | None:
     instants: list[pd.Series] = []
     offsets: list[pd.Series] = []
-    hints = {_place(part) for m in members for part in re.split(r"[/\-_ ]", m.path) if part}
+    parts = {part for m in members for part in re.split(r"[/\-_ .]", m.path) if part}
+    hints = {_place(part) for part in parts} | {_place(z) for p in parts for z in _country_zones().get(p, ())}
     sources: list[str] = []
     for member in members:
         pairs = next((cols for pattern, cols in PAIR_COLUMNS if patterns.matches(pattern, member.path)), ())
@@ -166,6 +169,22 @@ def _boundaries(sample: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timedelta]]
 def _fits(zone: str, probes: list[tuple[datetime, timedelta]]) -> bool:
     tz = ZoneInfo(zone)
     return all(t.astimezone(tz).utcoffset() == o for t, o in probes)
+
+
+@cache
+def _country_zones() -> dict[str, tuple[str, ...]]:
+    """ISO country code -> its IANA zones (tzdata's zone.tab), so a folder named `CH-Lausanne` hints
+    Europe/Zurich among zones that fit equally."""
+    try:
+        text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 3 and not line.startswith("#"):
+            out.setdefault(fields[0], []).append(fields[2])
+    return {code: tuple(zones) for code, zones in out.items()}
 
 
 def _place(name: str) -> str:

@@ -107,3 +107,9 @@ def test_finish_orders_columns_and_adds_missing_ones() -> None:
         pa.table({"rating": [4.0], "source_row": [7], "extra": pa.nulls(1, pa.string())}), "ratings"
     )
     assert arrow.column_names == body_columns("ratings") + ["source_row", "extra"]
+
+
+def test_direct_identifiers_never_reach_extra() -> None:
+    frame = pd.DataFrame({"IP Address": ["192.0.2.1"], "license_plate": ["AA-000-AA"],
+                          "vehicle_uuids": ['["v"]'], "Speed (GPS)": ["3.5"], "source_row": [2]})
+    assert json.loads(extra_json(frame, []).iloc[0]) == {"Speed (GPS)": "3.5"}

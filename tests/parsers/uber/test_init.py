@@ -163,10 +163,15 @@ def test_prepare_infers_the_zone_from_utc_local_pairs_across_dst() -> None:
     assert "currency" not in ctx.facts
 
 
-def test_prepare_prefers_a_zone_named_in_the_export_paths() -> None:
+@pytest.mark.parametrize(
+    ("folder", "zone"),
+    [("CH-Zurich", "Europe/Zurich"), ("CH-Lausanne", "Europe/Zurich"), ("FR-Paris", "Europe/Paris")],
+)
+def test_prepare_prefers_a_zone_named_in_the_export_paths(folder: str, zone: str) -> None:
+    # Paris and Zurich share their rules over the period: the folder's city or country picks the name.
     ctx = strict_ctx("sar-eats-2025", "ubereats")
-    uber.prepare([_eats_online("CH-Zurich/11 - Driver Online Offline.csv", "Europe/Zurich")], ctx)
-    assert ctx.export_tz == "Europe/Zurich"
+    uber.prepare([_eats_online(f"{folder}/11 - Driver Online Offline.csv", "Europe/Zurich")], ctx)
+    assert ctx.export_tz == zone
 
 
 def test_prepare_leaves_the_zone_unset_when_no_zone_fits() -> None:

@@ -97,4 +97,6 @@ def test_geneva_window_without_break_minutes_and_no_currency_known() -> None:
     assert (
         pd.isna(window["minutes_on_break"]) and pd.isna(window["currency"]) and pd.isna(window["completed"])
     )
-    assert json.loads(window["extra"]) == {"driver_uuid": "d", "partner_uuids": '["p1"]'}
+    # driver_uuid and partner_uuids identify people: dropped at parse time (security.md §3.3), so this
+    # window keeps nothing else in extra
+    assert pd.isna(window["extra"])

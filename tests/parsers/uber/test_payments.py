@@ -80,6 +80,16 @@ def test_portal_title_case_lines_keep_the_trip_uuid() -> None:
     assert json.loads(line["extra"]) == {"City Name": "Los Angeles"}
 
 
+def test_payment_at_a_repeated_local_time_is_the_first_occurrence() -> None:
+    # 2021-10-31 02:30 happens twice in Paris; the first time is 00:30 UTC (UTC+2, before the change).
+    row = ["3", "1", "EUR", "transport.misc.tip", "tip", "2021-10-31 02:30:00"]
+    member = BytesMember("19a - Driver Payments.csv", csv_bytes(h.FR_PAYMENTS, [row], ";"))
+    ctx = strict_ctx("sar-fr-2021", **PARIS)
+    [line] = tables(parse_payments(member, ctx))["earnings"].to_dict("records")
+    assert line["earned_at"] == ts("2021-10-31T00:30:00Z")
+    assert "1 local time(s) repeated by a DST change" in ctx.tz_decisions[0].detail
+
+
 def test_payments_without_a_zone_stop_and_ask_for_one() -> None:
     row = ["3", "1", "EUR", "transport.misc.tip", "tip", "2021-02-28 23:17:18"]
     member = BytesMember("19a - Driver Payments.csv", csv_bytes(h.FR_PAYMENTS, [row], ";"))
