@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_STORE := .sample-store
 
-.PHONY: setup app test lint typecheck unit bench samples clean browser-deps
+.PHONY: setup app test lint typecheck unit bench samples goldens clean browser-deps
 
 setup: $(STAMP)
 
@@ -43,6 +43,10 @@ bench: setup
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py
+
+# After a deliberate parser change: rewrite tests/golden/ from the sample exports, then review the diff.
+goldens: setup
+	GIGDATA_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/parsers/test_goldens.py
 
 clean:
 	rm -rf $(VENV) $(SAMPLE_STORE) .pytest_cache .mypy_cache .ruff_cache

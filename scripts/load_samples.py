@@ -11,7 +11,8 @@ from pathlib import Path
 from parsers.ingest import ingest_export
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_exports"
-ZONES = {"uber-sar-2016": "Europe/Zurich", "uber-portal-2022": "America/Los_Angeles"}
+ZONES = {"uber-sar-2016": "Europe/Zurich", "uber-portal-2022": "America/Los_Angeles",
+         "wolt-courier-tasks-2021": "Europe/Helsinki"}
 """Samples whose layout states no zone: where the simulated worker lived (see sample_exports/README.md)."""
 
 

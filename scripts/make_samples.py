@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 
 from toolkit.samples import LAYOUTS, SampleTruth, write_sample
+from toolkit.samples.deliveroo import write_deliveroo_sample
+from toolkit.samples.wolt import write_wolt_sample
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_exports"
 DAYS, SEED = 14, 1
@@ -65,6 +67,23 @@ IMITATES = {
 }
 """Folder -> (what it imitates, period simulated, export-formats.md sections, format notes)."""
 
+INVOICE_LANGUAGES = ("en-GB", "fr-FR", "nl-NL")
+OTHERS = {
+    "wolt-courier-tasks-2021": (
+        "Wolt courier partner, access-request file `courier_tasks.csv` (2020–2021), export-formats.md §10",
+        "Header verbatim, with the trailing space in `\"Task creation time \"`, every header cell quoted, "
+        "`TRUE`/`FALSE`, variable fractional seconds, one vehicle value split by an embedded newline "
+        "(`BIC\\nYCLE`). Local times of Europe/Helsinki with no zone in the file: ingest with "
+        "`--tz Europe/Helsinki`. Wolt's other files (earnings, shifts, locations) are not public and not "
+        "imitated."),
+    "deliveroo-invoices-{lang}": (
+        "Deliveroo rider self-billing invoices (PDF), {lang}, export-formats.md §4.1",
+        "Two fortnightly invoices. The English labels come from the IWGB parser's fixtures; the French and "
+        "Dutch ones partly so (see docs/deliveroo-wolt-mapping.md: labels not seen in a real invoice are "
+        "marked as guesses there). Page geometry and file names are invented."),
+}
+"""Samples of the platforms that are not simulated through `write_sample`: folder -> (imitates, notes)."""
+
 
 def main() -> None:
     """Rewrite the sample folders and the README under --out."""
@@ -88,8 +107,30 @@ def make_samples(out: Path) -> list[SampleTruth]:
             if folder.exists():
                 shutil.rmtree(folder)
             truths.append(write_sample(platform, folder, layout=layout, days=DAYS, seed=SEED))
-    (out / "README.md").write_text(readme(truths), encoding="utf-8")
+    (out / "README.md").write_text(readme(truths) + other_samples(out), encoding="utf-8")
     return truths
+
+
+def other_samples(out: Path) -> str:
+    """Write the Wolt and Deliveroo sample folders under `out`; return their README sections."""
+    folders: dict[str, tuple[str, str]] = {}
+    wolt = out / "wolt-courier-tasks-2021"
+    shutil.rmtree(wolt, ignore_errors=True)
+    write_wolt_sample(wolt, days=DAYS, seed=SEED)
+    folders[wolt.name] = OTHERS[wolt.name]
+    for lang in INVOICE_LANGUAGES:
+        folder = out / f"deliveroo-invoices-{lang}"
+        shutil.rmtree(folder, ignore_errors=True)
+        write_deliveroo_sample(folder, language=lang, invoices=2, seed=SEED)
+        what, notes = OTHERS["deliveroo-invoices-{lang}"]
+        folders[folder.name] = (what.format(lang=lang), notes)
+    lines: list[str] = []
+    for name, (what, notes) in folders.items():
+        files = sorted(p.relative_to(out / name).as_posix() for p in (out / name).rglob("*") if p.is_file())
+        lines += [f"## `{name}/`", "", f"- Imitates: {what}.", f"- Format: {notes}", "- Files:", ""]
+        lines += [f"  - `{path}`" for path in files]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def readme(truths: list[SampleTruth]) -> str:

@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parsers import uber
 from parsers.ingest import ingest_export
-from parsers.registry import COMMON_RULES
+from parsers.registry import COMMON_RULES, PLATFORM_MODULES
 from toolkit import store
 from toolkit.samples import write_sample
 from toolkit.schema import TABLES
@@ -20,7 +19,8 @@ from toolkit.schema import TABLES
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_exports"
 UBER_LAYOUTS = [("uber", "sar-fr-2021"), ("uber", "sar-geneva-2022"), ("uber", "portal-2022"),
                 ("uber", "portal-2025"), ("uber", "sar-2016"), ("ubereats", "sar-eats-2025")]
-NEEDS_TZ = {"portal-2022": "America/Los_Angeles", "sar-2016": "Europe/Zurich"}
+NEEDS_TZ = {"portal-2022": "America/Los_Angeles", "sar-2016": "Europe/Zurich",
+            "courier-tasks-2021": "Europe/Helsinki"}
 
 
 def zip_folder(folder: Path, out: Path, junk: bool = False) -> Path:
@@ -64,8 +64,8 @@ def test_every_sample_file_is_parsed_or_ignored_with_a_reason(folder: Path, tmp_
 def test_every_handler_pattern_is_used_by_some_sample() -> None:
     paths = [p.relative_to(folder).as_posix() for folder in sample_folders()
              for p in folder.rglob("*") if p.is_file() and p.name != "README.md"]
-    unused = [rule.pattern for rule in uber.RULES if rule.handler is not None
-              and not any(rule.matches(p) for p in paths)]
+    unused = [rule.pattern for module in PLATFORM_MODULES for rule in module.RULES
+              if rule.handler is not None and not any(rule.matches(p) for p in paths)]
     assert unused == []
     assert all(rule.handler is None and rule.reason for rule in COMMON_RULES)
 
