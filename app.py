@@ -6,46 +6,74 @@ the language, whose data (worker, platform), the period, and "delete my data".
 
 import streamlit as st
 
-from pages import common
-from toolkit import store as store_mod
+from pages import common, compute
 from toolkit.i18n import LANGUAGES, text
 
-PAGES = [("start", "pages/start.py"), ("overview", "pages/overview.py"), ("time", "pages/time_use.py"),
-         ("pay", "pages/pay.py"), ("dispatch", "pages/dispatch.py"), ("ratings", "pages/ratings.py"),
-         ("map", "pages/trips_map.py"), ("data", "pages/my_data.py"), ("report", "pages/pdf_report.py")]
+PAGES = [
+    ("start", "pages/start.py"),
+    ("overview", "pages/overview.py"),
+    ("time", "pages/time_use.py"),
+    ("pay", "pages/pay.py"),
+    ("dispatch", "pages/dispatch.py"),
+    ("ratings", "pages/ratings.py"),
+    ("map", "pages/trips_map.py"),
+    ("data", "pages/my_data.py"),
+    ("report", "pages/pdf_report.py"),
+]
 
 st.set_page_config(page_title="gigdata", layout="wide")
 tr = common.translator()
 store = common.session_store()
 version = common.store_version(store)
-navigation = st.navigation([st.Page(path, title=tr(f"nav.{name}"), url_path=name, default=name == "start")
-                            for name, path in PAGES])
+navigation = st.navigation(
+    [st.Page(path, title=tr(f"nav.{name}"), url_path=name, default=name == "start") for name, path in PAGES]
+)
 
 with st.sidebar:
-    st.radio(tr("common.language"), LANGUAGES, key=common.LANG_KEY, horizontal=True,
-             format_func=lambda lang: text("common.language_name", lang))
-    counts = common.memo("counts", store_mod.table_counts, store, version)
+    st.radio(
+        tr("common.language"),
+        LANGUAGES,
+        key=common.LANG_KEY,
+        horizontal=True,
+        format_func=lambda lang: text("common.language_name", lang),
+    )
+    counts = common.counts(store, version)
     workers = sorted(set(counts["worker_id"]))
     worker = platform = start = end = span = None
     if workers:
-        worker = st.selectbox(tr("sidebar.worker"), workers, key=f"worker-{hash(version)}",
-                              index=workers.index("me") if "me" in workers else 0,
-                              help=tr("sidebar.worker_help"))
+        worker = st.selectbox(
+            tr("sidebar.worker"),
+            workers,
+            key=f"worker-{hash(version)}",
+            index=workers.index("me") if "me" in workers else 0,
+            help=tr("sidebar.worker_help"),
+        )
         platforms = sorted(set(counts.loc[counts["worker_id"] == worker, "platform"]))
-        platform = st.selectbox(tr("sidebar.platform"), [None, *platforms], key=f"platform-{hash(version)}",
-                                format_func=lambda p: tr("sidebar.all_platforms") if p is None else p)
-    zone = common.memo("zone", common.display_zone, store, version, worker)
+        platform = st.selectbox(
+            tr("sidebar.platform"),
+            [None, *platforms],
+            key=f"platform-{hash(version)}",
+            format_func=lambda p: tr("sidebar.all_platforms") if p is None else p,
+        )
+    zone = common.memo("zone", compute.display_zone, store, version, worker)
     if worker is not None:
-        span = common.memo("span", common.data_span, store, version, worker, platform, zone)
+        span = common.memo("span", compute.data_span, store, version, worker, platform, zone)
     if span is not None:
-        chosen = st.date_input(tr("sidebar.period"), value=span, min_value=span[0], max_value=span[1],
-                               format="DD/MM/YYYY", key=f"period-{worker}-{platform}-{hash(version)}",
-                               help=tr("sidebar.period_help"))
+        chosen = st.date_input(
+            tr("sidebar.period"),
+            value=span,
+            min_value=span[0],
+            max_value=span[1],
+            format="DD/MM/YYYY",
+            key=f"period-{worker}-{platform}-{hash(version)}",
+            help=tr("sidebar.period_help"),
+        )
         days = list(chosen) if isinstance(chosen, tuple | list) else [chosen]
         if days and (days[0], days[-1]) != span:
             start, end = days[0], days[-1]
     if workers:
         st.caption(tr("sidebar.zone", zone=zone))
+    if workers or (store / ".uploads").is_dir():
         with st.popover(tr("sidebar.delete"), width="stretch"):
             st.write(tr("sidebar.delete_explained"))
             if st.button(tr("sidebar.delete_confirm"), type="primary", key="delete-confirm"):
@@ -54,6 +82,17 @@ with st.sidebar:
                 st.rerun()
     st.caption(tr("sidebar.privacy"))
 
-common.set_view(common.View(store=store, tr=tr, worker=worker, platform=platform, start=start, end=end,
-                            span=span, zone=zone, version=version))
+common.set_view(
+    common.View(
+        store=store,
+        tr=tr,
+        worker=worker,
+        platform=platform,
+        start=start,
+        end=end,
+        span=span,
+        zone=zone,
+        version=version,
+    )
+)
 navigation.run()

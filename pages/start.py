@@ -11,7 +11,6 @@ import streamlit as st
 
 from pages import common
 from parsers.ingest import ingest_export
-from toolkit import store as store_mod
 
 REPORTS_KEY = "_gigdata_ingest_reports"
 PENDING_KEY = "_gigdata_pending_tz"
@@ -36,9 +35,14 @@ def _ingest(name: str, path: Path, tz: str | None) -> None:
     with common.ingest_gate():
         report = ingest_export(path, view.store, worker=DEFAULT_WORKER, tz=tz, progress=progress).to_dict()
     report["source"] = name
-    if report["status"] == "refused" and (report.get("error") or {}).get("kind") == "needs_timezone" and tz is None:
-        st.session_state.setdefault(PENDING_KEY, []).append({"name": name, "path": str(path),
-                                                            "error": report["error"]})
+    if (
+        report["status"] == "refused"
+        and (report.get("error") or {}).get("kind") == "needs_timezone"
+        and tz is None
+    ):
+        st.session_state.setdefault(PENDING_KEY, []).append(
+            {"name": name, "path": str(path), "error": report["error"]}
+        )
     else:
         path.unlink(missing_ok=True)
     st.session_state.setdefault(REPORTS_KEY, []).insert(0, report)
@@ -50,23 +54,51 @@ def _files_table(report: dict[str, Any]) -> pd.DataFrame:
     for item in report.get("files", []):
         status = item["status"]
         if status == "parsed":
-            detail = ", ".join(tr("start.into_table", table=t, rows=tr.integer(n)) for t, n in item["tables"].items())
+            detail = ", ".join(
+                tr("start.into_table", table=t, rows=tr.integer(n)) for t, n in item["tables"].items()
+            )
             detail = detail or tr("start.no_rows")
         else:
             detail = item.get("reason") or ""
-        rows.append({tr("start.col_file"): item["path"], tr("start.col_outcome"): tr(f"start.status.{status}"),
-                     tr("start.col_detail"): detail})
+        rows.append(
+            {
+                tr("start.col_file"): item["path"],
+                tr("start.col_outcome"): tr(f"start.status.{status}"),
+                tr("start.col_detail"): detail,
+            }
+        )
     return pd.DataFrame(rows)
+
+
+def _zones_table(decisions: list[dict[str, Any]]) -> pd.DataFrame:
+    how = [d.get("source", "") + (": " + d["detail"] if d.get("detail") else "") for d in decisions]
+    return pd.DataFrame(
+        {
+            tr("start.col_file"): [d.get("file", "") for d in decisions],
+            tr("start.col_column"): [d.get("column", "") for d in decisions],
+            tr("start.col_zone"): [d.get("zone") or "UTC" for d in decisions],
+            tr("start.col_how"): how,
+        }
+    )
 
 
 def _show_report(report: dict[str, Any]) -> None:
     name, status = report["source"], report["status"]
     files = report.get("files", [])
-    summary = {s: sum(1 for f in files if f["status"] == s) for s in ("parsed", "ignored", "failed", "unknown")}
+    summary = {
+        s: sum(1 for f in files if f["status"] == s) for s in ("parsed", "ignored", "failed", "unknown")
+    }
     if status == "ingested":
         rows = sum(report.get("rows", {}).values())
-        st.success(tr("start.ingested", name=name, platform=report.get("platform") or "?",
-                      layout=report.get("layout") or "?", rows=tr.integer(rows)))
+        st.success(
+            tr(
+                "start.ingested",
+                name=name,
+                platform=report.get("platform") or "?",
+                layout=report.get("layout") or "?",
+                rows=tr.integer(rows),
+            )
+        )
     elif status == "already_ingested":
         st.info(tr("start.already", name=name))
     else:
@@ -76,14 +108,22 @@ def _show_report(report: dict[str, Any]) -> None:
         if error.get("detail"):
             st.caption(tr("start.refused_detail", member=error.get("member", ""), detail=error["detail"]))
     if files:
-        st.write(tr("start.files_summary", total=tr.integer(len(files)), parsed=tr.integer(summary["parsed"]),
-                    ignored=tr.integer(summary["ignored"]), failed=tr.integer(summary["failed"]),
-                    unknown=tr.integer(summary["unknown"])))
+        st.write(
+            tr(
+                "start.files_summary",
+                total=tr.integer(len(files)),
+                parsed=tr.integer(summary["parsed"]),
+                ignored=tr.integer(summary["ignored"]),
+                failed=tr.integer(summary["failed"]),
+                unknown=tr.integer(summary["unknown"]),
+            )
+        )
         with st.expander(tr("start.files_detail"), expanded=summary["failed"] + summary["unknown"] > 0):
             st.dataframe(_files_table(report), hide_index=True, width="stretch")
-    for decision in report.get("tz_decisions", []):
-        st.caption(tr("start.tz_decision", file=decision.get("file", ""), column=decision.get("column", ""),
-                      zone=decision.get("zone") or "UTC", source=decision.get("source", "")))
+    decisions = report.get("tz_decisions", [])
+    if decisions:
+        with st.expander(tr("start.tz_detail", count=tr.integer(len(decisions)))):
+            st.dataframe(_zones_table(decisions), hide_index=True, width="stretch")
     for kind, count in sorted(report.get("issues", {}).items()):
         st.warning(tr("start.issues", count=tr.integer(count), kind=kind))
 
@@ -122,8 +162,12 @@ with st.container(border=True):
 st.subheader(tr("start.upload_title"))
 st.write(tr("start.upload_text"))
 with st.form("upload", clear_on_submit=True):
-    zips = st.file_uploader(tr("start.upload_zip"), type=["zip"], accept_multiple_files=True, key="upload-zips")
-    folder = st.file_uploader(tr("start.upload_folder"), accept_multiple_files="directory", key="upload-folder")
+    zips = st.file_uploader(
+        tr("start.upload_zip"), type=["zip"], accept_multiple_files=True, key="upload-zips"
+    )
+    folder = st.file_uploader(
+        tr("start.upload_folder"), accept_multiple_files="directory", key="upload-folder"
+    )
     submitted = st.form_submit_button(tr("start.read"), type="primary")
 if submitted:
     for upload in zips or []:
@@ -143,8 +187,14 @@ if reports:
     st.page_link("pages/overview.py", label=tr("start.see_overview"))
 elif view.version:
     st.subheader(tr("start.in_store"))
-    counts = common.memo("counts", store_mod.table_counts, view.store, view.version)
-    shown = counts.rename(columns={"table": tr("start.col_table"), "platform": tr("sidebar.platform"),
-                                   "worker_id": tr("sidebar.worker"), "rows": tr("start.col_rows")})
+    counts = common.counts(view.store, view.version)
+    shown = counts.rename(
+        columns={
+            "table": tr("start.col_table"),
+            "platform": tr("sidebar.platform"),
+            "worker_id": tr("sidebar.worker"),
+            "rows": tr("start.col_rows"),
+        }
+    )
     st.dataframe(shown, hide_index=True, width="stretch")
     st.page_link("pages/overview.py", label=tr("start.see_overview"))
