@@ -96,12 +96,17 @@ def metrics(
     as_json: JsonOpt = False,
 ) -> None:
     """Headline figures: time logged in and waiting unpaid, pay per hour, offers, ratings, sanctions."""
-    from toolkit.config import load_config
+    from toolkit.config import ConfigError, load_config
     from toolkit.metrics import metrics as compute
     from toolkit.metrics import render_metrics
 
+    try:
+        settings = load_config(config)
+    except ConfigError as exc:
+        _console(stderr=True).print(f"[bold red]gigdata metrics:[/] {exc}")
+        raise typer.Exit(code=2) from exc
     result = compute(store or store_mod.default_store(), worker=worker, platform=platform,
-                     start=_day(start, "--from"), end=_day(end, "--to"), config=load_config(config))
+                     start=_day(start, "--from"), end=_day(end, "--to"), config=settings)
     typer.echo(json.dumps(result, indent=2, default=str) if as_json else render_metrics(result))
 
 

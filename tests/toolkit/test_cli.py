@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
@@ -60,3 +61,43 @@ def test_installed_command_has_help_for_every_command() -> None:
         done = subprocess.run([sys.executable, "-m", "toolkit.cli", command, "--help"],
                               capture_output=True, text=True, check=False)
         assert done.returncode == 0 and "Usage" in done.stdout, command
+
+
+DESIGN_KEYS = {
+    "time": {"logged_in_h", "waiting_h", "to_pickup_h", "on_job_h", "unpaid_share", "pickup_wait_median_s",
+             "source"},
+    "jobs": {"total", "completed", "cancelled"},
+    "pay": {"currency", "earnings_total", "tips", "per_hour_engaged", "per_hour_logged_in",
+            "net_per_hour_logged_in", "minimum_wage_per_hour"},
+    "offers": {"offered", "accepted", "rejected", "expired", "acceptance_rate"},
+    "ratings": {"count", "mean"},
+    "sanctions": {"total", "blocked_h"},
+}
+
+
+def test_metrics_json_has_the_design_contract_and_the_simulated_truth(tmp_path: Path) -> None:
+    from toolkit.samples import write_sample
+
+    truth = write_sample("uber", tmp_path / "u.zip", layout="sar-fr-2021", days=6, seed=8).truth
+    runner.invoke(app, ["ingest", str(tmp_path / "u.zip"), "--store", str(tmp_path / "s")])
+    result = runner.invoke(app, ["metrics", "--store", str(tmp_path / "s"), "--json"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.output)
+    assert got["workers"] == 1 and got["platforms"] == ["uber"] and {"start", "end"} <= set(got["period"])
+    for section, keys in DESIGN_KEYS.items():
+        assert keys <= set(got[section]), section
+    assert got["jobs"]["total"] == truth["jobs"]["total"]
+    for section, key in [("time", "waiting_h"), ("time", "on_job_h"), ("time", "logged_in_h"),
+                         ("pay", "earnings_total"), ("pay", "tips"), ("offers", "offered"),
+                         ("offers", "accepted"), ("sanctions", "blocked_h")]:
+        assert got[section][key] == pytest.approx(truth[section][key], rel=1e-9, abs=1e-6), (section, key)
+    assert got["ratings"]["count"] is None  # the French response has no ratings file: unknown, not 0
+    table = runner.invoke(app, ["metrics", "--store", str(tmp_path / "s")])
+    assert "waiting" in table.output and "logged in" in table.output
+
+
+def test_metrics_with_a_misspelt_config_key_says_which(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[costs]\nprofil = "bike"\n')
+    result = runner.invoke(app, ["metrics", "--store", str(tmp_path / "s"), "--config", str(bad)])
+    assert result.exit_code == 2 and "costs.profil" in result.output and "Traceback" not in result.output
