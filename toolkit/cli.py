@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from toolkit import store as store_mod
@@ -196,8 +197,8 @@ def _print_report(report: dict[str, Any]) -> None:
     source = report["source"]
     if report["status"] == "refused":
         error = report.get("error") or {}
-        err.print(f"[bold red]{source}: not ingested.[/] "
-                  f"{error.get('member', '')}: {error.get('detail', '')}")
+        err.print(f"[bold red]{escape(source)}: not ingested.[/] "
+                  f"{escape(str(error.get('member', '')))}: {escape(str(error.get('detail', '')))}")
         _print_files(report)
         err.print("Nothing was written to the store.")
         return
@@ -214,12 +215,32 @@ def _print_report(report: dict[str, Any]) -> None:
         rows.add_row(table, f"{n:,}", f"{stored.get('rows', 0):,}",
                      f"{stored.get('duplicates_dropped', 0):,}")
     console.print(rows)
-    for decision in report["tz_decisions"]:
-        console.print(f"Time zone: {decision['file']} [{decision['column']}] -> {decision['zone'] or 'UTC'} "
-                      f"({decision['source']}{': ' + decision['detail'] if decision['detail'] else ''})")
+    for line in _zone_lines(report["tz_decisions"]):
+        console.print(line, markup=False)
     for kind, n in sorted(report["issues"].items()):
         console.print(f"[yellow]{n} malformed value(s) or row(s) of kind {kind}[/] "
                       "(left out; see the manifest)")
+
+
+ZONE_SOURCES = {
+    "utc_column": "the file gives UTC times",
+    "row_timezone_column": "each row's own time-zone column",
+    "row_offset": "each row's own UTC offset",
+    "export": "the zone the export itself states",
+    "user": "the zone given with --tz",
+}
+
+
+def _zone_lines(decisions: list[dict[str, Any]]) -> list[str]:
+    """One line per file and decision, listing the columns it placed (plain text, no markup)."""
+    grouped: dict[tuple[str, str, str, str], list[str]] = {}
+    for d in decisions:
+        zone = d["zone"] or ("UTC" if d["source"] == "utc_column" else "own offset")
+        key = (d["file"], zone, d["source"], d["detail"] or "")
+        grouped.setdefault(key, []).append(d["column"])
+    return [f"Time zone: {file} ({', '.join(columns)}) -> {zone}, from "
+            f"{ZONE_SOURCES.get(source, source)}{': ' + detail if detail else ''}"
+            for (file, zone, source, detail), columns in grouped.items()]
 
 
 def _print_files(report: dict[str, Any]) -> None:
@@ -230,7 +251,7 @@ def _print_files(report: dict[str, Any]) -> None:
     for f in report["files"]:
         into = ", ".join(f"{t} ({n:,} rows)" for t, n in f["tables"].items())
         style = STATUS_STYLE.get(f["status"], "")
-        files.add_row(f["path"], f"[{style}]{f['status']}[/]", into or f["reason"])
+        files.add_row(escape(f["path"]), f"[{style}]{f['status']}[/]", escape(into or f["reason"]))
     console.print(files)
 
 
