@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_STORE := .sample-store
 
-.PHONY: setup app test lint typecheck unit bench samples goldens clean browser-deps
+.PHONY: setup app test lint typecheck unit bench samples goldens screenshots clean browser-deps
 
 setup: $(STAMP)
 
@@ -43,6 +43,10 @@ bench: setup
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py
+
+# Rewrite the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots: setup browser-deps
+	GIGDATA_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/app/test_browser.py
 
 # After a deliberate parser change: rewrite tests/golden/ from the sample exports, then review the diff.
 goldens: setup

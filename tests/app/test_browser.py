@@ -1,0 +1,350 @@
+"""The real app in headless Chromium: upload an export, check the Overview against `gigdata metrics`,
+switch language, download the report, and keep two concurrent sessions apart. Makes the README's
+screenshots (docs/screenshots/*.png).
+
+Loopback only: every request to another address is aborted and fails the test. Needs Debian's chromium
+(`make browser-deps`); skipped with that reason when it is not installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from tests.app.displayed import decimals, displayed_number
+from toolkit.samples import write_sample
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+# The README's screenshots are rewritten only on request (`make screenshots`); a plain test run keeps its
+# screenshots in a temporary folder so that it never changes tracked files.
+SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("GIGDATA_SCREENSHOTS") == "1"
+         else Path(tempfile.gettempdir()) / "gigdata-screenshots")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+GIGDATA = Path(sys.executable).parent / "gigdata"
+WAIT_MS = 60_000
+FIGURES = {
+    "logged_in_h": ("time", "logged_in_h"),
+    "waiting_h": ("time", "waiting_h"),
+    "unpaid_share": ("time", "unpaid_share"),
+    "per_hour_logged_in": ("pay", "per_hour_logged_in"),
+    "net_per_hour_logged_in": ("pay", "net_per_hour_logged_in"),
+    "minimum_wage_per_hour": ("pay", "minimum_wage_per_hour"),
+    "per_hour_engaged": ("pay", "per_hour_engaged"),
+    "earnings_total": ("pay", "earnings_total"),
+    "tips": ("pay", "tips"),
+    "jobs": ("jobs", "total"),
+    "accepted": ("offers", "accepted"),
+    "rejected": ("offers", "rejected"),
+    "expired": ("offers", "expired"),
+    "sanctions": ("sanctions", "total"),
+    "blocked_h": ("sanctions", "blocked_h"),
+    "ratings": ("ratings", "mean"),
+}
+
+if CHROMIUM is None:
+    pytest.skip("Debian's chromium is not installed (make browser-deps)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app served by `streamlit run` on a free loopback port (it ingests the bundled samples itself)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "GIGDATA_SAMPLE_STORE"}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the app server did not start") from None
+                time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def outside() -> list[str]:
+    """Requests the pages tried to send anywhere but this computer (each one is aborted)."""
+    return []
+
+
+def _page(browser: object, server: str, outside: list[str]) -> object:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 1500},
+        locale="en-GB",  # type: ignore[attr-defined]
+        accept_downloads=True,
+        timezone_id="Europe/Paris",
+    )
+    context.set_default_timeout(WAIT_MS)
+
+    def guard(route: object) -> None:
+        request_url = route.request.url  # type: ignore[attr-defined]
+        if request_url.startswith((server, "data:", "blob:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(request_url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.goto(server)
+    _settled(page)
+    return page
+
+
+def _settled(page: object) -> None:
+    """Wait until the script run is over, no element is stale, and every chart is drawn."""
+    page.wait_for_selector("[data-testid='stAppViewContainer'] h1")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-stale=\"true\"]') && [...document.querySelectorAll("
+        "'[data-testid=\"stVegaLiteChart\"]')].every(c => c.querySelector('canvas, svg'))"
+    )
+
+
+def _go(page: object, label: str, title: str) -> None:
+    page.locator("[data-testid='stSidebarNav'] a", has_text=label).first.click()  # type: ignore[attr-defined]
+    page.wait_for_selector(f"h1:has-text({json.dumps(title, ensure_ascii=False)})")  # type: ignore[attr-defined]
+    _settled(page)
+
+
+def _upload(page: object, export: Path) -> None:
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(export))  # type: ignore[attr-defined]
+    page.wait_for_selector(f"text={export.name}")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Read my export").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("text=What was understood")  # type: ignore[attr-defined]
+    _settled(page)
+
+
+def _shown(page: object, key: str) -> str:
+    return str(page.locator(f".st-key-fig-{key} [data-testid='stMetricValue']").inner_text())  # type: ignore[attr-defined]
+
+
+def _cli_metrics(export: Path, store: Path) -> dict[str, dict[str, float | None]]:
+    subprocess.run(
+        [str(GIGDATA), "ingest", str(export), "--store", str(store), "--worker", "me"],
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [str(GIGDATA), "metrics", "--store", str(store), "--worker", "me", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def _assert_overview_equals(page: object, expected: dict[str, dict[str, float | None]], lang: str) -> None:
+    for key, (section, name) in FIGURES.items():
+        shown, value = _shown(page, key), expected[section][name]
+        if value is None:
+            assert shown == "—", key
+            continue
+        number = displayed_number(shown, lang)
+        assert number is not None, key
+        if key == "unpaid_share":
+            number /= 100
+        step = 10 ** -decimals(shown) / (100 if key == "unpaid_share" else 1)
+        assert abs(number - value) <= step / 2 + 1e-9, (key, shown, value)
+
+
+def _shoot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    png = page.screenshot(type="png")  # type: ignore[attr-defined]
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    if len(png) > 300_000:  # a palette keeps text and charts sharp and the file small
+        image = image.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+    image.save(SHOTS / f"{name}.png", optimize=True)
+    assert (SHOTS / f"{name}.png").stat().st_size <= 300_000
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two workers' synthetic exports (different seeds and lengths)."""
+    root = tmp_path_factory.mktemp("browser-exports")
+    out = {"a": root / "driver-a.zip", "b": root / "driver-b.zip"}
+    write_sample("uber", out["a"], days=45, seed=11)
+    write_sample("uber", out["b"], days=20, seed=12)
+    return out
+
+
+def test_upload_overview_language_report(
+    browser: object, server: str, exports: dict[str, Path], tmp_path: Path, outside: list[str]
+) -> None:
+    export = exports["a"]
+    page = _page(browser, server, outside)
+    _upload(page, export)
+    assert page.locator("text=read as an export of uber").count() == 1  # type: ignore[attr-defined]
+    _shoot(page, "start")
+
+    expected = _cli_metrics(export, tmp_path / "cli-store")
+    _go(page, "Overview", "Overview")
+    _assert_overview_equals(page, expected, "en")
+    _shoot(page, "overview")
+    for label, title, shot in (
+        ("Time", "Time", "time"),
+        ("Pay", "Pay", "pay"),
+        ("Dispatch", "Dispatch", "dispatch"),
+        ("Ratings & sanctions", "Ratings & sanctions", "ratings"),
+        ("My data", "My data", "my-data"),
+    ):
+        _go(page, label, title)
+        page.wait_for_function("() => document.querySelectorAll('.stException').length === 0")  # type: ignore[attr-defined]
+        _shoot(page, shot)
+
+    page.locator("[data-testid='stSidebar'] label", has_text="Français").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("h1:has-text('Mes données')")  # type: ignore[attr-defined]
+    _go(page, "Synthèse", "Synthèse")
+    assert page.locator("text=Heures d'attente non payées").count() == 1  # type: ignore[attr-defined]
+    _assert_overview_equals(page, expected, "fr")
+
+    _go(page, "Rapport", "Rapport")
+    page.get_by_role("button", name="Préparer le rapport PDF").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("text=Le rapport est prêt.")  # type: ignore[attr-defined]
+    _shoot(page, "report")
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Télécharger le rapport (PDF)").click()  # type: ignore[attr-defined]
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        text = "\n".join(p.extract_text() or "" for p in document.pages)
+    assert "Annexe B." in text
+    assert hashlib.sha256(export.read_bytes()).hexdigest() in text
+    assert outside == []
+
+
+def test_two_sessions_see_only_their_own_data(
+    browser: object, server: str, exports: dict[str, Path], tmp_path: Path, outside: list[str]
+) -> None:
+    pages = {name: _page(browser, server, outside) for name in ("a", "b")}
+    for name, page in pages.items():  # both uploads are in flight at once
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(exports[name]))  # type: ignore[attr-defined]
+    for page in pages.values():
+        page.get_by_role("button", name="Read my export").click()  # type: ignore[attr-defined]
+    expected = {}
+    results: dict[str, dict[str, dict[str, float | None]]] = {}
+    threads = [
+        threading.Thread(target=lambda n=n: results.__setitem__(n, _cli_metrics(exports[n], tmp_path / n)))
+        for n in pages
+    ]
+    for thread in threads:
+        thread.start()
+    for name, page in pages.items():
+        page.wait_for_selector("text=What was understood")  # type: ignore[attr-defined]
+        _settled(page)
+        other = exports["b" if name == "a" else "a"].name
+        assert page.locator(f"text={exports[name].name}").count() >= 1  # type: ignore[attr-defined]
+        assert page.locator(f"text={other}").count() == 0  # type: ignore[attr-defined]
+    for thread in threads:
+        thread.join(timeout=120)
+    for name, page in pages.items():
+        expected[name] = results[name]
+        _go(page, "Overview", "Overview")
+        _assert_overview_equals(page, expected[name], "en")
+    assert expected["a"]["time"]["logged_in_h"] != expected["b"]["time"]["logged_in_h"]
+    assert _shown(pages["a"], "logged_in_h") != _shown(pages["b"], "logged_in_h")
+    assert outside == []
+
+
+def test_sample_data_fills_every_page(browser: object, server: str, outside: list[str]) -> None:
+    if not any(p.is_dir() for p in (ROOT / "sample_exports").iterdir()):
+        pytest.skip("sample_exports/ holds no sample yet (make samples)")
+    page = _page(browser, server, outside)
+    page.get_by_role("button", name="Try it with sample data").first.click()  # type: ignore[attr-defined]
+    page.wait_for_selector("text=What this window holds")  # type: ignore[attr-defined]
+    _settled(page)
+    sidebar = page.locator("[data-testid='stSidebar']")  # type: ignore[attr-defined]
+    sidebar.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="uber-portal-2025").click()  # type: ignore[attr-defined]
+    _settled(page)
+    for label in ("Overview", "Time", "Pay", "Dispatch", "Ratings & sanctions", "Map", "My data", "Report"):
+        _go(page, label, label)
+        assert page.locator("text=No data yet").count() == 0, label  # type: ignore[attr-defined]
+        assert page.locator(".stException").count() == 0, label  # type: ignore[attr-defined]
+    _go(page, "Map", "Map")
+    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas")  # type: ignore[attr-defined]
+    _shoot(page, "map")
+    assert outside == []
+
+
+def test_folder_upload_asks_for_the_time_zone(browser: object, server: str, outside: list[str]) -> None:
+    folder = ROOT / "sample_exports" / "uber-sar-2016"  # local times with no zone in the export
+    if not folder.is_dir():
+        pytest.skip("sample_exports/uber-sar-2016 is not there yet (make samples)")
+    page = _page(browser, server, outside)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").nth(1).set_input_files(str(folder))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Read my export").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("text=Which time zone?")  # type: ignore[attr-defined]
+    _settled(page)
+    assert page.locator("text=was not read").count() == 1  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Read it again with this zone").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("text=read as an export of uber")  # type: ignore[attr-defined]
+    _settled(page)
+    assert page.locator("text=Which time zone?").count() == 0  # type: ignore[attr-defined]
+    sidebar = page.locator("[data-testid='stSidebar']")  # type: ignore[attr-defined]
+    assert sidebar.locator("text=Local time: Europe/Paris").count() == 1  # the zone chosen (the browser's)
+    assert outside == []

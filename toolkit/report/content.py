@@ -1,0 +1,190 @@
+"""What a report shows: the metrics of the period, weekly time, monthly pay, the exports' manifests, and
+the headline figures formatted and explained (shared with the app's Overview page).
+
+Example:
+    >>> [f.key for f in headline_figures(EMPTY_FIGURES, Translator("en"))][:3]
+    ['logged_in_h', 'waiting_h', 'unpaid_share']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from toolkit.config import Config, load_config
+from toolkit.i18n import Translator
+
+EMPTY_FIGURES: dict[str, Any] = {
+    "workers": 0,
+    "platforms": [],
+    "period": {"start": None, "end": None},
+    "time": {},
+    "jobs": {},
+    "pay": {},
+    "offers": {},
+    "ratings": {},
+    "sanctions": {},
+}
+"""A metrics result with nothing known (every figure shown as unknown)."""
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    """One headline figure as shown: its section, key (metrics JSON name), label, value and explanation."""
+
+    section: str
+    key: str
+    label: str
+    value: str
+    explanation: str
+
+
+@dataclass
+class ReportContent:
+    """What a report shows; `figures` is the metrics JSON (DESIGN.md contract)."""
+
+    figures: dict[str, Any]
+    manifests: list[dict[str, Any]]
+    weekly_time: pd.DataFrame | None = None
+    monthly_pay: pd.DataFrame | None = None
+    worker: str | None = None
+    zone: str = "UTC"
+    parameters: dict[str, str] = field(default_factory=dict)
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def gather(
+    store: Path,
+    worker: str | None = None,
+    platform: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    config: Config | None = None,
+) -> ReportContent:
+    """Compute what the report shows: metrics, weekly time, monthly pay, the sources' manifests.
+
+    Example:
+        >>> gather(Path("/nonexistent-store"), worker="me").manifests
+        []
+    """
+    from toolkit.analytics.pay import pay_by_period
+    from toolkit.analytics.time import time_accounting
+    from toolkit.metrics import metrics
+    from toolkit.store import list_manifests, load_table
+
+    cfg = config or load_config()
+    zone = str(cfg.get("report.zone"))
+    figures = metrics(store, worker=worker, platform=platform, start=start, end=end, config=cfg)
+    tables = {
+        t: load_table(store, t, worker=worker, platform=platform)
+        for t in ("status_segments", "jobs", "earnings")
+    }
+    span = _span(start, end, zone)
+    weekly = monthly = None
+    if not tables["status_segments"].empty or not tables["jobs"].empty:
+        accounting = time_accounting(
+            tables["status_segments"], tables["jobs"], period=span, zone=zone, config=cfg
+        )
+        if accounting.source is not None:
+            weekly = accounting.by_week[["P1", "P2", "P3"]]
+            monthly = pay_by_period(tables["earnings"], tables["jobs"], accounting, "month", cfg, period=span)
+    manifests = [
+        m
+        for m in list_manifests(store)
+        if worker in (None, m.get("worker_id")) and platform in (None, m.get("platform"))
+    ]
+    return ReportContent(
+        figures=figures,
+        manifests=manifests,
+        weekly_time=weekly,
+        monthly_pay=monthly,
+        worker=worker,
+        zone=zone,
+        parameters=_parameters(cfg),
+    )
+
+
+def headline_figures(figures: dict[str, Any], tr: Translator) -> list[HeadlineFigure]:
+    """The headline figures of a metrics result, formatted and explained in the translator's language.
+
+    The Overview page and the report show the same list, so they always agree.
+
+    Example:
+        >>> [f.value for f in headline_figures(EMPTY_FIGURES, Translator("en"))][:2]
+        ['—', '—']
+    """
+    time, pay, jobs = figures.get("time") or {}, figures.get("pay") or {}, figures.get("jobs") or {}
+    offers, ratings = figures.get("offers") or {}, figures.get("ratings") or {}
+    sanctions, currency = figures.get("sanctions") or {}, (figures.get("pay") or {}).get("currency")
+    rows: list[tuple[str, str, str, dict[str, str]]] = [
+        ("time", "logged_in_h", tr.hours(time.get("logged_in_h")), {}),
+        ("time", "waiting_h", tr.hours(time.get("waiting_h")), {}),
+        ("time", "unpaid_share", tr.percent(time.get("unpaid_share")), {}),
+        ("pay", "per_hour_logged_in", tr.money(pay.get("per_hour_logged_in"), currency), {}),
+        ("pay", "net_per_hour_logged_in", tr.money(pay.get("net_per_hour_logged_in"), currency), {}),
+        ("pay", "minimum_wage_per_hour", tr.money(pay.get("minimum_wage_per_hour"), currency), {}),
+        ("pay", "per_hour_engaged", tr.money(pay.get("per_hour_engaged"), currency), {}),
+        ("pay", "earnings_total", tr.money(pay.get("earnings_total"), currency), {}),
+        ("pay", "tips", tr.money(pay.get("tips"), currency), {}),
+        (
+            "work",
+            "jobs",
+            tr.integer(jobs.get("total")),
+            {"completed": tr.integer(jobs.get("completed")), "cancelled": tr.integer(jobs.get("cancelled"))},
+        ),
+        (
+            "work",
+            "accepted",
+            tr.integer(offers.get("accepted")),
+            {"offered": tr.integer(offers.get("offered")), "rate": tr.percent(offers.get("acceptance_rate"))},
+        ),
+        ("work", "rejected", tr.integer(offers.get("rejected")), {}),
+        ("work", "expired", tr.integer(offers.get("expired")), {}),
+        ("control", "sanctions", tr.integer(sanctions.get("total")), {}),
+        ("control", "blocked_h", tr.hours(sanctions.get("blocked_h")), {}),
+        (
+            "control",
+            "ratings",
+            tr.number(ratings.get("mean"), 2),
+            {"count": tr.integer(ratings.get("count"))},
+        ),
+    ]
+    return [
+        HeadlineFigure(
+            section, key, tr(f"overview.{key}.label"), value, tr(f"overview.{key}.explain", **values)
+        )
+        for section, key, value, values in rows
+    ]
+
+
+def _span(start: date | None, end: date | None, zone: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    if start is None or end is None:
+        return None
+    lo = pd.Timestamp(start).tz_localize(zone).tz_convert("UTC")
+    hi = (pd.Timestamp(end) + pd.Timedelta(days=1)).tz_localize(zone).tz_convert("UTC")
+    return lo, hi
+
+
+def _parameters(cfg: Config) -> dict[str, str]:
+    profile = str(cfg.get("costs.profile"))
+    scheme = str(cfg.get("contributions.scheme"))
+    mode = str(cfg.get("costs.mode"))
+    return {
+        "zone": str(cfg.get("report.zone")),
+        "costs": {
+            "profile": cfg.source(f"costs.profiles.{profile}"),
+            "custom": f"{cfg.get('costs.custom_per_km')} {cfg.get('costs.custom_currency')}/km",
+            "none": "—",
+        }[mode],
+        "fixed": f"{cfg.get('costs.monthly_fixed')} {cfg.get('costs.monthly_fixed_currency')}",
+        "contributions": cfg.source(f"contributions.{scheme}"),
+        "wages": "; ".join(
+            f"{cur}: {cfg.source('wages.' + table)}"
+            for cur, table in cfg.get("minimum_wage.by_currency").items()
+        ),
+        "reconnect": f"{cfg.get('time.reconnect_gap_s')} s",
+    }
