@@ -24,6 +24,7 @@ browser-deps:
 	    (apt-get install -y -qq chromium >/dev/null || sudo apt-get install -y -qq chromium >/dev/null); }
 
 app: setup
+	rm -rf $(SAMPLE_STORE)
 	$(BIN)/python scripts/load_samples.py --store $(SAMPLE_STORE)
 	GIGDATA_SAMPLE_STORE=$(SAMPLE_STORE) $(BIN)/gigdata app
 
