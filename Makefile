@@ -40,6 +40,7 @@ unit: setup browser-deps
 test: lint typecheck unit
 
 bench: setup
+	$(BIN)/python bench/bench_app.py
 	$(BIN)/python bench/bench_ingest.py
 
 samples: setup
