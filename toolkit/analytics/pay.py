@@ -8,6 +8,9 @@ net = G + tips - vehicle cost - prorated fixed costs - contributions (rate x ear
 net_per_hour_logged_in = net / logged-in hours. Money is in one currency: lines in other currencies are
 left out and said so. Unknown is None, never 0.
 
+The French sector minimums are computed in `toolkit.analytics.minimums` (`sector_minimums`, also importable
+from here); the helpers both modules read earnings lines with are in `toolkit.analytics._earnings`.
+
 Example:
     >>> import pandas as pd
     >>> e = pd.DataFrame({"earned_at": pd.to_datetime(["2026-01-05 12:00", "2026-01-05 13:00"], utc=True),
@@ -22,12 +25,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
-from toolkit.analytics import intervals as iv
-from toolkit.analytics.time import Span, TimeAccounting, job_intervals
+from toolkit.analytics._earnings import currency_lines, dominant_currency, is_tip, job_time, period_start
+from toolkit.analytics.minimums import sector_minimums
+from toolkit.analytics.time import Span, TimeAccounting
 from toolkit.config import Config, load_config
+
+__all__ = [
+    "DAYS_PER_MONTH", "cost_per_km", "dominant_currency", "earnings_by_category", "minimum_wage",
+    "pay_by_period", "pay_summary", "sector_minimums",
+]
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -101,10 +109,10 @@ def _summary(earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, logged: f
              currency: str | None) -> dict[str, Any]:
     notes: list[str] = []
     currency = currency or dominant_currency(earnings, notes)
-    lines = _lines(earnings, currency, span, notes)
+    lines = currency_lines(earnings, currency, span, notes)
     # no earnings at all is unknown; no line in this period (when others exist) is zero
     total = float(lines["amount"].sum()) if currency is not None else None
-    tips = float(lines.loc[_is_tip(lines, cfg), "amount"].sum()) if currency is not None else None
+    tips = float(lines.loc[is_tip(lines, cfg), "amount"].sum()) if currency is not None else None
     gross = None if total is None or tips is None else total - tips
     out: dict[str, Any] = {
         "currency": currency, "earnings_total": total, "tips": tips, "gross": gross,
@@ -129,55 +137,6 @@ def _summary(earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, logged: f
     return out
 
 
-def sector_minimums(
-    earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, zone: str, period: Span | None,
-    config: Config | None = None, currency: str | None = None, freq: Literal["week", "month"] = "month",
-) -> pd.DataFrame:
-    """French sector minimums per local month or week (methods.md §2.4), for earnings in `sector.currency`.
-
-    The accords' basis is the calendar month (delivery) or per hour and per ride (VTC): weekly figures
-    show where a month's shortfall builds up, they are not a legal basis of their own.
-
-    Activity time is acceptance -> drop-off from the jobs (actual times; the delivery accord uses the
-    platform's ex-ante estimates). VTC: `vtc_due_hourly` = rate x ride activity hours, `vtc_due_km` = rate
-    x ride km (job + to-pickup), `vtc_rides_below_min` = completed rides whose linked pay (non-tip lines
-    with its job_id) is under the per-ride minimum; delivery: `delivery_due` = rate x delivery activity
-    hours; `*_shortfall` = max(0, due - gross pay of that kind). Empty when the currency is another.
-
-    Example:
-        >>> sector_minimums(None, None, "Europe/Paris", None).empty
-        True
-    """
-    cfg = config or load_config()
-    currency = currency or dominant_currency(earnings, [])
-    if jobs is None or jobs.empty or currency != cfg.get("sector.currency") or "kind" not in jobs.columns:
-        return pd.DataFrame()
-    lines = _lines(earnings, currency, period, [])
-    lines = lines[~_is_tip(lines, cfg)]
-    out: dict[str, pd.Series] = {}
-    for kind, prefix in (("ride", "vtc"), ("delivery", "delivery")):
-        of_kind = jobs[jobs["kind"] == kind]
-        if of_kind.empty:
-            continue
-        activity = _activity_hours(of_kind, zone, period, freq)
-        pay = _pay_of_kind(lines, jobs, kind, zone, freq)
-        starts = activity.index.union(pay.index)
-        activity, pay = activity.reindex(starts, fill_value=0.0), pay.reindex(starts, fill_value=0.0)
-        hourly = _period_rate(cfg, f"sector.fr_{prefix}_min_per_activity_hour", starts, freq)
-        out[f"{prefix}_activity_h"] = activity
-        out[f"{prefix}_due_hourly"] = activity * hourly
-        out[f"{prefix}_shortfall_hourly"] = (activity * hourly - pay).clip(lower=0)
-        if kind == "ride":
-            km = _km_by_period(of_kind, zone, period, freq).reindex(starts)
-            out["vtc_due_km"] = km * _period_rate(cfg, "sector.fr_vtc_min_per_km", starts, freq)
-            below = _rides_below_min(lines, of_kind, zone, period, cfg, freq)
-            out["vtc_rides_below_min"] = below.reindex(starts)
-    frame = pd.DataFrame(out)
-    frame.index = pd.DatetimeIndex(frame.index).tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
-    frame.index.name = "start"
-    return frame
-
-
 def earnings_by_category(
     earnings: pd.DataFrame | None, freq: Literal["day", "week", "month"], zone: str,
     currency: str | None = None,
@@ -190,11 +149,11 @@ def earnings_by_category(
         >>> earnings_by_category(e, "week", "Europe/Paris").to_dict("records")
         [{'fare': 30.0, 'tip': 4.0}]
     """
-    lines = _lines(earnings, currency or dominant_currency(earnings, []), None, [])
+    lines = currency_lines(earnings, currency or dominant_currency(earnings, []), None, [])
     lines = lines[lines["earned_at"].notna()]
     if lines.empty:
         return pd.DataFrame()
-    start = _period_start(lines["earned_at"], zone, freq)
+    start = period_start(lines["earned_at"], zone, freq)
     dated = lines.assign(start=start.to_numpy())
     table = dated.pivot_table(index="start", columns="category", values="amount", aggfunc="sum")
     table.index = pd.DatetimeIndex(table.index).tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
@@ -220,28 +179,6 @@ def minimum_wage(cfg: Config, currency: str | None, span: Span | None, zone: str
     if value is None:
         notes.append(f"no {table} rate for part of the period: minimum wage unknown")
     return value
-
-
-def dominant_currency(earnings: pd.DataFrame | None, notes: list[str]) -> str | None:
-    """The currency of most earnings lines (None without lines); a note names the others when several.
-
-    Example:
-        >>> e = pd.DataFrame({"currency": ["EUR", "EUR", "CHF"]})
-        >>> notes = []
-        >>> dominant_currency(e, notes), notes
-        ('EUR', ['earnings in several currencies (CHF, EUR): figures in EUR; 1 line(s) in others left out'])
-    """
-    if earnings is None or earnings.empty:
-        return None
-    counts = earnings["currency"].dropna().value_counts()
-    if counts.empty:
-        return None
-    top = str(sorted(counts.index, key=lambda c: (-counts[c], c))[0])
-    if len(counts) > 1:
-        others = int(counts.sum() - counts[top])
-        notes.append(f"earnings in several currencies ({', '.join(sorted(counts.index))}): figures in {top}; "
-                     f"{others} line(s) in others left out")
-    return top
 
 
 def cost_per_km(cfg: Config, annual_km: float, first: date, last: date) -> tuple[float | None, str, str]:
@@ -311,7 +248,7 @@ def _costs(jobs: pd.DataFrame | None, span: Span, zone: str, cfg: Config, curren
 def _distance_km(jobs: pd.DataFrame | None, span: Span, scope: str, notes: list[str]) -> float | None:
     if jobs is None or jobs.empty:
         return None
-    inside = jobs[(_job_time(jobs) >= span[0]) & (_job_time(jobs) < span[1])]
+    inside = jobs[(job_time(jobs) >= span[0]) & (job_time(jobs) < span[1])]
     if inside.empty:
         return 0.0
     cols = ["job_distance_m"] + (["to_pickup_distance_m"] if scope == "job_and_to_pickup" else [])
@@ -323,32 +260,6 @@ def _distance_km(jobs: pd.DataFrame | None, span: Span, scope: str, notes: list[
     if missing:
         notes.append(f"{missing} of {len(inside)} job(s) without a distance: vehicle costs understated")
     return float(metres.sum().sum() / 1000)
-
-
-def _job_time(jobs: pd.DataFrame) -> pd.Series:
-    cols = [c for c in ("dropped_off_at", "picked_up_at", "accepted_at", "requested_at") if c in jobs.columns]
-    when = jobs[cols[0]]
-    for col in cols[1:]:
-        when = when.fillna(jobs[col])
-    return when
-
-
-def _lines(earnings: pd.DataFrame | None, currency: str | None, period: Span | None,
-           notes: list[str]) -> pd.DataFrame:
-    if earnings is None or earnings.empty or currency is None:
-        return pd.DataFrame({"earned_at": pd.Series([], dtype="datetime64[us, UTC]"), "amount": [],
-                             "category": [], "job_id": []})
-    lines = earnings[earnings["currency"] == currency]
-    if period is not None:
-        undated = int(lines["earned_at"].isna().sum())
-        if undated:
-            notes.append(f"{undated} earnings line(s) without a date left out of the period")
-        lines = lines[(lines["earned_at"] >= period[0]) & (lines["earned_at"] < period[1])]
-    return lines
-
-
-def _is_tip(lines: pd.DataFrame, cfg: Config) -> pd.Series:
-    return lines["category"].isin(cfg.get("pay.tip_categories"))
 
 
 def _net(total: float | None, *costs: float | None) -> float | None:
@@ -389,65 +300,3 @@ def _wage_due(by_day: pd.DataFrame, span: Span, cfg: Config, currency: str | Non
             return None
         due += rate.value * float(logged)
     return due
-
-
-def _activity_hours(jobs: pd.DataFrame, zone: str, period: Span | None, freq: iv.Freq) -> pd.Series:
-    states = job_intervals(jobs)
-    if period is not None:
-        states = iv.clipped_frame(states, *period)
-    hours = iv.seconds_by_period(states, freq, zone) / 3600
-    return pd.Series(hours.to_numpy(), index=pd.DatetimeIndex(hours.index).tz_localize(None), dtype=float)
-
-
-def _pay_of_kind(lines: pd.DataFrame, jobs: pd.DataFrame, kind: str, zone: str, freq: str) -> pd.Series:
-    kinds = set(jobs["kind"].dropna())
-    ids = set(jobs.loc[jobs["kind"] == kind, "job_id"].dropna())
-    # lines not linked to a job count only when the worker did one kind of job
-    mine = lines["job_id"].isin(ids) | (lines["job_id"].isna() if kinds == {kind} else False)
-    return _by_period(lines.loc[mine, "earned_at"], lines.loc[mine, "amount"], zone, freq)
-
-
-def _km_by_period(jobs: pd.DataFrame, zone: str, period: Span | None, freq: str) -> pd.Series:
-    metres = jobs.reindex(columns=["job_distance_m", "to_pickup_distance_m"]).sum(axis=1, min_count=1)
-    when = _job_time(jobs)
-    keep = when.notna() & (True if period is None else (when >= period[0]) & (when < period[1]))
-    return _by_period(when[keep], metres[keep] / 1000, zone, freq)
-
-
-def _rides_below_min(lines: pd.DataFrame, rides: pd.DataFrame, zone: str, period: Span | None,
-                     cfg: Config, freq: str) -> pd.Series:
-    done = rides[(rides["status"] == "completed") & rides["job_id"].notna()]
-    pay = lines.groupby("job_id")["amount"].sum()
-    linked = done[done["job_id"].isin(pay.index)]
-    when = _job_time(linked)
-    keep = when.notna() & (True if period is None else (when >= period[0]) & (when < period[1]))
-    linked, when = linked[keep], when[keep]
-    floors = [cfg.rate_on("sector.fr_vtc_min_per_ride_net", d) for d in when.dt.tz_convert(zone).dt.date]
-    below = np.array([f is not None and p < f.value for p, f in
-                      zip(pay.reindex(linked["job_id"]).to_numpy(), floors, strict=True)], dtype=float)
-    return _by_period(when, pd.Series(below, index=when.index), zone, freq)
-
-
-def _by_period(when: pd.Series, values: pd.Series, zone: str, freq: str) -> pd.Series:
-    """Sums by local period, indexed by the period's naive local start."""
-    if when.empty:
-        return pd.Series([], dtype=float, index=pd.DatetimeIndex([]))
-    return values.groupby(_period_start(when, zone, freq).to_numpy()).sum().astype(float)
-
-
-def _period_start(when: pd.Series, zone: str, freq: str) -> pd.Series:
-    """The naive local start of the day, week (Monday) or month of each timestamp."""
-    local = when.dt.tz_convert(zone).dt.tz_localize(None)
-    if freq == "month":
-        return local.dt.to_period("M").dt.to_timestamp()
-    days = local.dt.day_of_week if freq == "week" else 0
-    return local.dt.normalize() - pd.to_timedelta(days, unit="D")
-
-
-def _period_rate(cfg: Config, key: str, starts: pd.Index, freq: str) -> pd.Series:
-    values = []
-    for start in pd.DatetimeIndex(starts):
-        end = start + (pd.Timedelta(days=6) if freq == "week" else pd.offsets.MonthEnd(0))
-        values.append(cfg.rate_over(key, start.date(), pd.Timestamp(end).date()))
-    return pd.Series([np.nan if v is None else v for v in values], index=starts, dtype=float)
-
