@@ -19,6 +19,7 @@ PAGES = [
     ("map", "pages/trips_map.py"),
     ("data", "pages/my_data.py"),
     ("report", "pages/pdf_report.py"),
+    ("mapping", "pages/mapping.py"),
 ]
 
 st.set_page_config(page_title="gigdata", layout="wide")

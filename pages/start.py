@@ -107,6 +107,8 @@ def _show_report(report: dict[str, Any]) -> None:
         st.error(tr("start.refused", name=name, why=tr(f"errors.{kind}")))
         if error.get("detail"):
             st.caption(tr("start.refused_detail", member=error.get("member", ""), detail=error["detail"]))
+        if kind == "unknown_platform":
+            st.page_link("pages/mapping.py", label=tr("start.map_unknown"))
     if files:
         st.write(
             tr(

@@ -142,7 +142,7 @@ def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, str
         report.files = [_unknown(m) for m in export.members]
         raise IngestError("unknown_platform", report.source,
                           "no file of this export matches a known platform layout; see the file list")
-    module = module_for(detection.platform)
+    module = module_for(detection.platform, detection.layout)
     ctx = ParseContext(platform=detection.platform, layout=detection.layout, user_tz=tz,
                        issues=IssueLog(strict=strict))
     prepare = getattr(module, "prepare", None)

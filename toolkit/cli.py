@@ -228,6 +228,7 @@ ZONE_SOURCES = {
     "row_offset": "each row's own UTC offset",
     "export": "the zone the export itself states",
     "user": "the zone given with --tz",
+    "profile": "the zone the mapping profile states",
 }
 
 
@@ -253,6 +254,91 @@ def _print_files(report: dict[str, Any]) -> None:
         style = STATUS_STYLE.get(f["status"], "")
         files.add_row(escape(f["path"]), f"[{style}]{f['status']}[/]", escape(into or f["reason"]))
     console.print(files)
+
+
+profile_app = typer.Typer(no_args_is_help=True, help="Mapping profiles: read exports whose layout no "
+                          "built-in parser knows (docs/profiles.md).")
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("check")
+def profile_check(
+    profile: Annotated[Path, typer.Argument(help="The profile (.toml).")],
+    export: Annotated[Path, typer.Argument(help="An export zip or unpacked folder to try it on.")],
+    tz: Annotated[str | None, typer.Option(help="IANA time zone of local times that neither the export "
+                                                "nor the profile places, e.g. Europe/Paris.")] = None,
+    rows: Annotated[int, typer.Option(help="Rows shown per table and file.")] = 3,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show what a profile makes of an export, file by file, and what it misses; nothing is written."""
+    from parsers.profiles import ProfileError, check_profile, load_profile
+
+    try:
+        loaded = load_profile(profile)
+    except ProfileError as exc:
+        _console(stderr=True).print(f"[bold red]The profile cannot be used:[/]\n{escape(str(exc))}")
+        raise typer.Exit(code=2) from exc
+    except OSError as exc:
+        _console(stderr=True).print(f"[bold red]{escape(profile.name)} cannot be read "
+                                    f"({type(exc).__name__}).[/]")
+        raise typer.Exit(code=2) from exc
+    result = check_profile(loaded, export, tz=tz, preview_rows=rows)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, default=str))
+    else:
+        _print_check(result, rows)
+    if result.error is not None or any(f.status == "failed" for f in result.files):
+        raise typer.Exit(code=1)
+
+
+@profile_app.command("list")
+def profile_list(as_json: JsonOpt = False) -> None:
+    """The profiles found (the package's synthetic examples, then your folder), and the broken ones."""
+    from parsers.profiles import scan_profiles, user_profile_dir
+
+    found, problems = scan_profiles()
+    if as_json:
+        listed = [{"name": p.name, "platform": p.platform, "version": p.version, "example": p.example,
+                   "origin": p.origin, "source": p.source} for p in found]
+        typer.echo(json.dumps({"profiles": listed, "problems": problems}, indent=2))
+        return
+    console = _console()
+    table = Table("name", "platform", "version", "from", "layout source", title="Mapping profiles")
+    for p in found:
+        note = " [dim](example: never used to recognise an export)[/]" if p.example else ""
+        table.add_row(escape(p.name), escape(p.platform), str(p.version), escape(p.origin),
+                      escape(p.source) + note)
+    console.print(table)
+    console.print(f"Your profile folder: {escape(str(user_profile_dir()))} (GIGDATA_PROFILES changes it)")
+    for origin, problem in problems.items():
+        console.print(f"[yellow]{escape(origin)} is not used:[/] {escape(problem)}")
+
+
+def _print_check(result: Any, rows: int) -> None:
+    console = _console()
+    if result.error is not None:
+        error = result.error
+        _console(stderr=True).print(f"[bold red]The export cannot be read:[/] "
+                                    f"{escape(str(error['member']))}: {escape(error['detail'])}")
+        return
+    files = Table("file", "outcome", "entry", "rows", "why / issues",
+                  title=f"Profile {escape(result.profile)}")
+    for f in result.files:
+        style = {"parsed": "green", "ignored": "dim", "failed": "red", "missed": "yellow"}[f.status]
+        issues = f"; {len(f.issues)} issue(s)" if f.issues else ""
+        files.add_row(escape(f.path), f"[{style}]{f.status}[/]", escape(f.entry or ""),
+                      ", ".join(f"{t} {n:,}" for t, n in f.rows.items()), escape(f.reason) + issues)
+    console.print(files)
+    for f in result.files:
+        for table, frame in f.preview.items():
+            console.print(f"[bold]{escape(f.path)} -> {table}[/] (first rows)")
+            console.print(frame.head(rows).T.to_string(), markup=False)
+    for line in _zone_lines(result.tz_decisions):
+        console.print(line, markup=False)
+    if result.missed_files:
+        console.print(f"[yellow]Files no rule reads:[/] {escape(', '.join(result.missed_files))}")
+    if result.unmatched_entries:
+        console.print(f"[yellow]Entries with no file:[/] {escape(', '.join(result.unmatched_entries))}")
 
 
 if __name__ == "__main__":
