@@ -159,10 +159,12 @@ def _time_section(per_worker: list[dict[str, Any]]) -> dict[str, Any]:
                 "unpaid_share": None, "pickup_wait_median_s": _pickup_median(per_worker), "source": None,
                 "engaged_h": None, "break_h": None, "offline_h": None, "sources": {}, "sensitivity": {}}
 
-    def total(key: str) -> float:
-        return float(sum(t.hours[key] or 0.0 for t in known))
+    def total(key: str) -> float | None:  # unknown for one worker is unknown for the pool
+        values = [t.hours.get(key) for t in known]
+        return None if any(v is None for v in values) else float(sum(v or 0.0 for v in values))
 
     logged = total("logged_in")
+    waiting = total("P1")
     band: dict[str, dict[str, float | None]] = {}
     for t in known:
         for tau, figures in t.sensitivity.items():
@@ -172,9 +174,9 @@ def _time_section(per_worker: list[dict[str, Any]]) -> dict[str, Any]:
     for slot in band.values():
         slot["unpaid_share"] = _ratio(slot["waiting_h"], slot["logged_in_h"])
     return {
-        "logged_in_h": logged, "waiting_h": total("P1"), "to_pickup_h": total("P2"),
+        "logged_in_h": logged, "waiting_h": waiting, "to_pickup_h": total("P2"),
         "on_job_h": total("P3"),
-        "unpaid_share": total("P1") / logged if logged else None,
+        "unpaid_share": waiting / logged if logged and waiting is not None else None,
         "pickup_wait_median_s": _pickup_median(per_worker),
         "source": max((t.source for t in known if t.source), key=SOURCE_RANK.__getitem__),
         "engaged_h": total("engaged"), "break_h": total("break"), "offline_h": total("P0"),

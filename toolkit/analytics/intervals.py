@@ -31,10 +31,12 @@ import pandas as pd
 Freq = Literal["day", "week", "month", "hour"]
 
 STATE_PRIORITY: tuple[str, ...] = (
-    "on_job", "at_pickup", "to_pickup", "waiting", "online", "break", "offline",
+    "on_job", "at_pickup", "to_pickup", "unsplit", "waiting", "online", "break", "offline",
 )
-"""Which state wins where segments overlap (first wins): on_job > at_pickup > to_pickup > waiting/online
-(waiting, the more specific, before online) > break > offline."""
+"""Which state wins where segments overlap (first wins): on_job > at_pickup > to_pickup > unsplit >
+waiting/online (waiting, the more specific, before online) > break > offline. `unsplit` is logged-in time
+whose activity is unknown (a platform giving sessions but no job times, e.g. Deliveroo invoices): it may
+hide a job, so where it overlaps another app's waiting that time is not counted as surely unpaid."""
 
 US_PER_S = 1_000_000
 

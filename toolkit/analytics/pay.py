@@ -132,9 +132,25 @@ def _summary(earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, logged: f
     out["net"] = net
     out["net_per_hour_logged_in"] = _per(net, logged)
     out["methods"]["net"] = "earnings_total - vehicle_cost - fixed_cost - contributions (tips included)"
+    if _other_currencies(earnings, currency, span):
+        # the hours cover work paid in every currency, the money only one of them: no per-hour figure
+        out.update({"per_hour_engaged": None, "per_hour_logged_in": None, "net_per_hour_logged_in": None})
+        notes.append("pay per hour is unknown: the hours include work paid in another currency; choose one "
+                     "platform or a period paid in one currency")
     out["minimum_wage_per_hour"] = minimum_wage(cfg, currency, span, zone, notes)
     out["methods"]["minimum_wage_per_hour"] = _wage_method(cfg, currency)
     return out
+
+
+def _other_currencies(earnings: pd.DataFrame | None, currency: str | None, span: Span | None) -> bool:
+    """Whether the period holds earnings lines in a currency other than `currency`."""
+    if earnings is None or earnings.empty or currency is None:
+        return False
+    lines = earnings
+    if span is not None:
+        at = lines["earned_at"]
+        lines = lines[at.isna() | ((at >= span[0]) & (at < span[1]))]
+    return bool((lines["currency"].notna() & (lines["currency"] != currency)).any())
 
 
 def earnings_by_category(

@@ -4,7 +4,9 @@
   P3 carrying the passenger or order. Logged-in = P1+P2+P3, engaged = P2+P3, unpaid share = P1 / logged-in.
 - Sources, best first, chosen per platform (methods.md §1.3): `status_log` (state segments saying
   waiting / to_pickup / at_pickup / on_job); `sessions` (segments saying only `online`: P2 and P3 come from
-  the jobs, P1 is the rest of the session); `inferred` (jobs only: sessions are jobs chained with gaps up to
+  the jobs, P1 is the rest of the session; with no job times at all, as on Deliveroo invoices, the
+  sessions give logged-in hours only, and P1, P2, P3 and the unpaid share are unknown); `inferred` (jobs
+  only: sessions are jobs chained with gaps up to
   `time.pseudo_session_gap_min`, an estimate reported with its sensitivity band at 15/30/60 min).
 - Platforms are merged by state priority (`intervals.state_timeline`), so two apps at once count once.
   Online gaps up to `time.reconnect_gap_s` count as waiting. Unknown is None, never 0.
@@ -29,7 +31,8 @@ import pandas as pd
 from toolkit.analytics import intervals as iv
 from toolkit.config import Config, load_config
 
-PERIOD_OF_STATE = {"waiting": "P1", "online": "P1", "to_pickup": "P2", "at_pickup": "P2", "on_job": "P3"}
+PERIOD_OF_STATE = {"waiting": "P1", "online": "P1", "to_pickup": "P2", "at_pickup": "P2", "on_job": "P3",
+                   "unsplit": "unsplit"}
 """Which period each logged-in state belongs to; `break` and `offline` are not logged in."""
 LOG_STATES = ("waiting", "to_pickup", "at_pickup", "on_job")
 SOURCE_RANK = {"status_log": 0, "sessions": 1, "inferred": 2}
@@ -120,6 +123,11 @@ def time_accounting(
     worst = max(sources.values(), key=SOURCE_RANK.__getitem__)
     if worst == "inferred":
         notes.append(f"estimate: sessions inferred from jobs chained with gaps up to {tau:g} min")
+    unsplit = [p for p, how in sources.items()
+               if how == "sessions" and job_states[job_states["platform"] == p].empty]
+    if unsplit:
+        notes.append(f"{', '.join(unsplit)}: logged-in sessions without job times: waiting and work cannot "
+                     "be told apart, so waiting (P1), P2, P3 and the unpaid share are unknown")
     hours = _totals(timeline, span)
     spells = _waiting_spells(timeline)
     splits = {f: _split(timeline, span, f, zone) for f in ("day", "week", "month")}
@@ -258,6 +266,11 @@ def _platform_states(
             "status_log" if has_log else "sessions" if has_online else "inferred" if not j.empty else None)
         if choice == "status_log" and has_log:
             pieces.append(s)
+        elif choice == "sessions" and has_online and j.empty:
+            # sessions and no job times: logged in, but waiting and working cannot be told apart
+            unsplit = s[s["state"].isin(("online", "break", "offline"))].copy()
+            unsplit.loc[unsplit["state"] == "online", "state"] = "unsplit"
+            pieces.append(unsplit)
         elif choice == "sessions" and has_online:
             pieces += [s[s["state"].isin(("online", "break", "offline"))], j]
         elif choice == "inferred" and not j.empty:
@@ -296,16 +309,22 @@ def _totals(timeline: pd.DataFrame, span: Span) -> dict[str, float | None]:
     hours["logged_in"] = _hours(timeline[timeline["period"] != "break"])
     hours["engaged"] = _hours(timeline[timeline["period"].isin(("P2", "P3"))])
     hours["P0"] = (span[1] - span[0]).total_seconds() / 3600 - _hours(timeline)
+    hours["unsplit"] = _hours(timeline[timeline["period"] == "unsplit"])
+    if hours["unsplit"]:  # part of the logged-in time has no known activity: its split is unknown
+        hours.update({"P1": None, "P2": None, "P3": None, "engaged": None})
     return hours
 
 
 def _split(timeline: pd.DataFrame, span: Span, freq: iv.Freq, zone: str) -> pd.DataFrame:
-    cols = {p: iv.seconds_by_period(_period_frame(timeline, span, p), freq, zone) / 3600 for p in PERIODS}
+    cols = {p: iv.seconds_by_period(_period_frame(timeline, span, p), freq, zone) / 3600
+            for p in (*PERIODS, "unsplit")}
     out = pd.DataFrame(cols).fillna(0.0).sort_index()
     out.index.name = "start"
-    out["logged_in"] = out["P1"] + out["P2"] + out["P3"]
-    out["unpaid_share"] = (out["P1"] / out["logged_in"]).where(out["logged_in"] > 0)
-    return out
+    out["logged_in"] = out["P1"] + out["P2"] + out["P3"] + out["unsplit"]
+    known = out["unsplit"] == 0  # a period with logged-in time of unknown activity has no known split
+    out[["P1", "P2", "P3"]] = out[["P1", "P2", "P3"]].where(known)
+    out["unpaid_share"] = (out["P1"] / out["logged_in"]).where((out["logged_in"] > 0) & known)
+    return out.drop(columns="unsplit")
 
 
 def _hour_of_week(timeline: pd.DataFrame, span: Span, zone: str) -> pd.DataFrame:

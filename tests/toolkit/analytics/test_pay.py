@@ -307,3 +307,21 @@ def test_weekly_sector_figures_add_up_to_the_month_and_categories_split_by_local
         pd.Timestamp("2026-01-05", tz=PARIS): {"fare": 10.0, "tip": 0.0},
         pd.Timestamp("2026-01-12", tz=PARIS): {"fare": 0.0, "tip": 2.0},
     }
+
+
+def test_no_pay_per_hour_when_the_hours_were_paid_in_two_currencies() -> None:
+    from toolkit.analytics.pay import pay_summary
+    from toolkit.analytics.time import time_accounting
+
+    day = pd.Timestamp("2026-03-02 10:00", tz="UTC")
+    seg = pd.DataFrame({"platform": ["a", "b"], "state": ["waiting", "waiting"],
+                        "start_at": [day, day + pd.Timedelta(hours=2)],
+                        "end_at": [day + pd.Timedelta(hours=1), day + pd.Timedelta(hours=3)]})
+    earnings = pd.DataFrame({"earned_at": [day, day + pd.Timedelta(hours=2)], "amount": [30.0, 20.0],
+                             "currency": ["EUR", "GBP"], "category": ["fare", "fare"],
+                             "classification": ["x", "x"], "job_id": [None, None]})
+    t = time_accounting(seg, None, zone="UTC")
+    s = pay_summary(earnings, None, t)
+    assert s["earnings_total"] in (30.0, 20.0)  # one currency's total, said in the notes
+    assert s["per_hour_logged_in"] is None and s["per_hour_engaged"] is None
+    assert any("another currency" in n for n in s["notes"])

@@ -225,3 +225,23 @@ def test_each_platform_uses_its_best_source_and_the_worst_is_reported() -> None:
     assert result.engaged_h == pytest.approx((30 + 20) / 60)
     with pytest.raises(ValueError, match="source must be"):
         time_accounting(seg, job, source="guess")
+
+
+def test_sessions_without_job_times_give_logged_in_hours_but_no_split() -> None:
+    # Deliveroo invoices: sessions (time in / time out) and no per-order times
+    seg = segments([("deliveroo", "online", 0, 120), ("deliveroo", "online", 240, 300)])
+    t = time_accounting(seg, None, zone="UTC")
+    assert t.source == "sessions"
+    assert t.logged_in_h == pytest.approx(3.0)
+    assert t.hours["P1"] is None and t.hours["P2"] is None and t.hours["P3"] is None
+    assert t.engaged_h is None and t.unpaid_share is None
+    assert any("cannot be told apart" in note for note in t.notes)
+    day = t.by_day.iloc[0]
+    assert day["logged_in"] == pytest.approx(3.0) and pd.isna(day["P1"]) and pd.isna(day["unpaid_share"])
+
+
+def test_unknown_activity_on_one_app_is_not_counted_as_waiting_on_another() -> None:
+    seg = segments([("uber", "waiting", 0, 60), ("deliveroo", "online", 30, 90)])
+    t = time_accounting(seg, None, zone="UTC")
+    assert t.logged_in_h == pytest.approx(1.5)  # the overlap counts once
+    assert t.hours["P1"] is None and t.unpaid_share is None
