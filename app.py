@@ -22,6 +22,8 @@ PAGES = [
     ("mapping", "pages/mapping.py"),
 ]
 
+ALL_PLATFORMS = "*"  # the sidebar's "all platforms" choice (no platform is named "*": store names forbid it)
+
 st.set_page_config(page_title="gigdata", layout="wide")
 tr = common.translator()
 store = common.session_store()
@@ -50,12 +52,13 @@ with st.sidebar:
             help=tr("sidebar.worker_help"),
         )
         platforms = sorted(set(counts.loc[counts["worker_id"] == worker, "platform"]))
-        platform = st.selectbox(
+        chosen = st.selectbox(
             tr("sidebar.platform"),
-            [None, *platforms],
+            [ALL_PLATFORMS, *platforms],  # not None: Streamlit shows a None choice as "nothing chosen"
             key=f"platform-{hash(version)}",
-            format_func=lambda p: tr("sidebar.all_platforms") if p is None else p,
+            format_func=lambda p: tr("sidebar.all_platforms") if p == ALL_PLATFORMS else p,
         )
+        platform = None if chosen == ALL_PLATFORMS else chosen
     zone = common.memo("zone", compute.display_zone, store, version, worker)
     if worker is not None:
         span = common.memo("span", compute.data_span, store, version, worker, platform, zone)
