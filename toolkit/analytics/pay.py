@@ -142,6 +142,21 @@ def _summary(earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, logged: f
     return out
 
 
+STATUS_WORDS = {"V": "verified", "S": "secondary source only", "?": "not verified"}
+
+
+def _rates_used(cfg: Config, scheme: str, first: date, last: date) -> str:
+    """The dated rates that apply between `first` and `last`, with how sure each is."""
+    key = f"contributions.{scheme}"
+    rates = cfg.rates(key)
+    used = [r for i, r in enumerate(rates)
+            if r.start <= last and (i + 1 == len(rates) or rates[i + 1].start > first)]
+    if not used:
+        return "no rate for this period"
+    return "rate " + ", ".join(
+        f"{r.value:.1%} from {r.start.isoformat()} ({STATUS_WORDS.get(r.status, r.status)})" for r in used)
+
+
 def _other_currencies(earnings: pd.DataFrame | None, currency: str | None, span: Span | None) -> bool:
     """Whether the period holds earnings lines in a currency other than `currency`."""
     if earnings is None or earnings.empty or currency is None:
@@ -256,7 +271,8 @@ def _costs(jobs: pd.DataFrame | None, span: Span, zone: str, cfg: Config, curren
                                 "job": "jobs' trip distance only"}[scope]
                 + " (km driven while waiting are in no export and are not counted)",
                 "vehicle_cost": how, "fixed_cost": f"costs.monthly_fixed x days / {DAYS_PER_MONTH:.2f}",
-                "contributions": f"{cfg.source(f'contributions.{scheme}')}, plus extra rate "
+                "contributions": f"{cfg.source(f'contributions.{scheme}')}; "
+                                 f"{_rates_used(cfg, scheme, first, last)}, plus extra rate "
                                  f"{cfg.get('contributions.extra_rate')}, x earnings_total",
             }}
 
