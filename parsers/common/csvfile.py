@@ -32,11 +32,13 @@ DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_CHARS = 64 * 1024
 
 
-def read_csv(member: Member, ctx: ParseContext, chunk_rows: int | None = None) -> Iterator[pd.DataFrame]:
+def read_csv(member: Member, ctx: ParseContext, chunk_rows: int | None = None,
+             delimiter: str | None = None) -> Iterator[pd.DataFrame]:
     """Yield the member's records as string frames (None for null), with a `source_row` column.
 
-    The delimiter is sniffed per file; rows with the wrong number of fields become `malformed_row`
-    issues and are skipped; a 0-byte file yields nothing, a header-only file one empty frame.
+    The delimiter is sniffed per file unless `delimiter` is given (a mapping profile may state it); rows
+    with the wrong number of fields become `malformed_row` issues and are skipped; a 0-byte file yields
+    nothing, a header-only file one empty frame.
 
     Example:
         >>> class M:
@@ -48,7 +50,7 @@ def read_csv(member: Member, ctx: ParseContext, chunk_rows: int | None = None) -
     encoding = detect_encoding(member, ctx)
     if encoding is None:
         return
-    delimiter = sniff_delimiter(member, encoding)
+    delimiter = delimiter or sniff_delimiter(member, encoding)
     with io.TextIOWrapper(member.open(), encoding=encoding, newline="") as text:
         try:
             yield from _frames(csv.reader(text, delimiter=delimiter), member.path, ctx, chunk_rows)

@@ -42,7 +42,7 @@ import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
 from parsers.base import Member, ParseContext
-from parsers.common.csvfile import NULL_TOKENS, clean_header, detect_encoding, read_csv, sniff_delimiter
+from parsers.common.csvfile import clean_header, detect_encoding, read_csv, sniff_delimiter
 from parsers.profiles.jsonfile import json_records, value_text
 from parsers.profiles.model import FileEntry, normalise
 from toolkit.errors import IngestError
@@ -151,53 +151,7 @@ def _check_kind(member: Member, fmt: str) -> None:
 
 def _csv_frames(member: Member, entry: FileEntry, ctx: ParseContext,
                 chunk_rows: int) -> Iterator[pd.DataFrame]:
-    if entry.delimiter:
-        encoding = detect_encoding(member, ParseContext("", ""), full=False)
-        if encoding is not None and sniff_delimiter(member, encoding) != entry.delimiter:
-            yield from _csv_with(member, ctx, entry.delimiter, chunk_rows)
-            return
-    yield from read_csv(member, ctx, chunk_rows=chunk_rows)
-
-
-def _csv_with(member: Member, ctx: ParseContext, delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """`read_csv` with the profile's delimiter instead of the sniffed one (same rows, issues and numbers)."""
-    encoding = detect_encoding(member, ctx)
-    if encoding is None:
-        return
-    header: list[str] | None = None
-    rows: list[list[str | None]] = []
-    numbers: list[int] = []
-    yielded = False
-    with io.TextIOWrapper(member.open(), encoding=encoding, newline="") as text:
-        reader, number = csv.reader(text, delimiter=delimiter), 0
-        while True:
-            number += 1
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                ctx.issue(member.path, "malformed_row",
-                          f"the row cannot be read as CSV ({type(exc).__name__})", row=number)
-                continue
-            except UnicodeDecodeError as exc:
-                raise IngestError("unreadable", member.path,
-                                  f"the file cannot be decoded as {encoding} ({type(exc).__name__})") from exc
-            if not record:
-                continue
-            if header is None:
-                header = _unique(clean_header(record), member.path)
-            elif len(record) != len(header):
-                ctx.issue(member.path, "malformed_row", f"{len(record)} fields where the header has "
-                          f"{len(header)}", row=number)
-            else:
-                rows.append([None if v in NULL_TOKENS else v for v in record])
-                numbers.append(number)
-            if len(rows) >= chunk_rows:
-                yield _frame(header or [], rows, numbers)
-                rows, numbers, yielded = [], [], True
-    if header is not None and (rows or not yielded):
-        yield _frame(header, rows, numbers)
+    yield from read_csv(member, ctx, chunk_rows=chunk_rows, delimiter=entry.delimiter or None)
 
 
 def _xlsx_frames(member: Member, entry: FileEntry, ctx: ParseContext, chunk_rows: int,
