@@ -86,6 +86,12 @@ class View:
         return self.tr.lang
 
 
+DELETED_KEY = "data_deleted"  # once deleted in a window, the store given with --store is not copied again
+OPENED_STORE = "GIGDATA_APP_STORE"
+"""Set by `gigdata app --store DIR`: each session's store starts as a copy of DIR (its data is only read,
+under the store's lock, so "delete my data" removes the copy only)."""
+
+
 def session_store() -> Path:
     """This browser session's private store, created on first use (0700, removed at exit)."""
     path = st.session_state.get(STORE_KEY)
@@ -93,7 +99,16 @@ def session_store() -> Path:
         path = tempfile.mkdtemp(prefix="gigdata-session-")
         st.session_state[STORE_KEY] = path
         atexit.register(shutil.rmtree, path, True)
+        opened = os.environ.get(OPENED_STORE)
+        if opened and not st.session_state.get(DELETED_KEY) and store_mod.list_manifests(Path(opened)):
+            _copy_store(Path(opened), Path(path))
     return Path(path)
+
+
+def _copy_store(source: Path, target: Path) -> None:
+    with store_mod.store_lock(source), store_mod.store_lock(target):
+        shutil.copytree(source, target, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".lock", "*.tmp", ".spill.tmp"))
 
 
 def translator() -> Translator:
@@ -187,11 +202,7 @@ def require_data(view: View) -> bool:
 
 def load_samples(store: Path) -> None:
     """Copy the bundled sample exports (already ingested once per process) into the session's store."""
-    template = sample_template()
-    with store_mod.store_lock(store):
-        shutil.copytree(
-            template, store, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".lock", "*.tmp", ".spill.tmp")
-        )
+    _copy_store(sample_template(), store)
     forget_figures()
 
 
@@ -224,6 +235,7 @@ def delete_my_data() -> None:
         shutil.rmtree(path, ignore_errors=True)
     for key in [k for k in st.session_state if str(k).startswith(("_gigdata", "ingest", "pending"))]:
         del st.session_state[key]
+    st.session_state[DELETED_KEY] = True
     forget_figures()
 
 

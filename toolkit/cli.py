@@ -147,14 +147,18 @@ def verify(store: StoreOpt = None) -> None:
 @app.command(name="app")
 def run_app(store: StoreOpt = None,
             port: Annotated[int, typer.Option(help="Port on this computer.")] = 8501) -> None:
-    """Open the gigdata app in the browser (served on this computer only)."""
+    """Open the gigdata app in the browser (served on this computer only).
+
+    With --store, every browser window starts with a copy of that store's data (the store itself is only
+    read); without it, windows start empty and offer the sample data.
+    """
     script = Path(__file__).resolve().parent.parent / "app.py"
     if not script.exists():
         _console(stderr=True).print("gigdata app: app.py was not found next to the toolkit package")
         raise typer.Exit(code=2)
     env = dict(os.environ)
     if store is not None:
-        env["GIGDATA_STORE"] = str(store)
+        env["GIGDATA_APP_STORE"] = str(store.resolve())
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
                "--server.port", str(port)]
     raise typer.Exit(code=subprocess.call(command, env=env, cwd=script.parent))
