@@ -61,6 +61,9 @@ def ingest(
     from parsers.ingest import ingest as run_ingest
     from parsers.ingest import report_json
 
+    if not store_mod.is_valid_name(worker):
+        raise typer.BadParameter("a worker name is 1 to 64 plain letters, digits, '-', '_' or '.' "
+                                 "(for example member-017), since it names a folder", param_hint="--worker")
     target = store or store_mod.default_store()
     reports = run_ingest(list(exports), target, worker=worker, tz=tz, strict=strict)
     if as_json:

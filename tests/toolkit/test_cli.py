@@ -101,3 +101,10 @@ def test_metrics_with_a_misspelt_config_key_says_which(tmp_path: Path) -> None:
     bad.write_text('[costs]\nprofil = "bike"\n')
     result = runner.invoke(app, ["metrics", "--store", str(tmp_path / "s"), "--config", str(bad)])
     assert result.exit_code == 2 and "costs.profil" in result.output and "Traceback" not in result.output
+
+
+def test_a_worker_name_that_cannot_name_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    store = str(tmp_path / "s")
+    result = runner.invoke(app, ["ingest", str(tmp_path), "--store", store, "--worker", "José R"])
+    assert result.exit_code == 2 and "--worker" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "s").exists()

@@ -26,11 +26,12 @@ Example:
 """
 
 from toolkit.store.integrity import delete_worker, list_manifests, load_manifest, verify
-from toolkit.store.paths import EXPORTS_DIR, SPILL_DIR, default_store, store_lock
+from toolkit.store.paths import EXPORTS_DIR, SPILL_DIR, default_store, is_valid_name, store_lock
 from toolkit.store.readers import SORT_ORDER, connect, load_table, table_counts, workers
 from toolkit.store.writer import BUFFER_ROWS, DEDUPE_MEMORY, FREE_TEXT, ExportWriter
 
 __all__ = [
+    "is_valid_name",
     "BUFFER_ROWS", "DEDUPE_MEMORY", "EXPORTS_DIR", "FREE_TEXT", "SORT_ORDER", "SPILL_DIR", "ExportWriter",
     "connect", "default_store", "delete_worker", "list_manifests", "load_manifest", "load_table",
     "store_lock", "table_counts", "verify", "workers",

@@ -65,6 +65,16 @@ def store_lock(store: Path) -> Iterator[None]:
 # ---------------------------------------------------------------------------------------------- private
 
 
+def is_valid_name(name: str) -> bool:
+    """Whether `name` can name a worker or platform in the store (a safe path component).
+
+    Example:
+        >>> is_valid_name("member-017"), is_valid_name("José Ramos")
+        (True, False)
+    """
+    return isinstance(name, str) and _SAFE_NAME.fullmatch(name) is not None
+
+
 def _check_name(name: str, what: str) -> None:
     if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name):
         raise ValueError(f"{what} must be 1-64 ASCII letters, digits, '-', '_' or '.', not starting "
