@@ -78,6 +78,7 @@ def ingest(
 @app.command()
 def tables(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Rows per table, per platform and worker."""
+    _warn_if_empty(store or store_mod.default_store())
     counts = store_mod.table_counts(store or store_mod.default_store())
     if as_json:
         typer.echo(counts.to_json(orient="records"))
@@ -109,6 +110,7 @@ def metrics(
     except ConfigError as exc:
         _console(stderr=True).print(f"[bold red]gigdata metrics:[/] {exc}")
         raise typer.Exit(code=2) from exc
+    _warn_if_empty(store or store_mod.default_store())
     result = compute(store or store_mod.default_store(), worker=worker, platform=platform,
                      start=_day(start, "--from"), end=_day(end, "--to"), config=settings)
     typer.echo(json.dumps(result, indent=2, default=str) if as_json else render_metrics(result))
@@ -165,6 +167,13 @@ def run_app(store: StoreOpt = None,
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
                "--server.port", str(port)]
     raise typer.Exit(code=subprocess.call(command, env=env, cwd=script.parent))
+
+
+def _warn_if_empty(store: Path) -> None:
+    """Say on stderr (so JSON output stays clean) when the store holds no export yet."""
+    if not store_mod.list_manifests(store):
+        _console(stderr=True).print(f"No export in the store {escape(str(store))} yet: run "
+                                    "`gigdata ingest EXPORT` first (or pass --store).")
 
 
 def _write_sample(platform: str, out: Path, layout: str | None, days: int, seed: int) -> str:

@@ -108,3 +108,11 @@ def test_a_worker_name_that_cannot_name_a_folder_is_a_clear_error(tmp_path: Path
     result = runner.invoke(app, ["ingest", str(tmp_path), "--store", store, "--worker", "José R"])
     assert result.exit_code == 2 and "--worker" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_an_empty_store_is_said_on_stderr_and_json_stays_clean(tmp_path: Path) -> None:
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(
+        app, ["metrics", "--store", str(tmp_path / "none"), "--json"])
+    assert result.exit_code == 0
+    assert "No export in the store" in result.stderr
+    assert json.loads(result.stdout)["time"]["logged_in_h"] is None
