@@ -7,15 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from pages import common, compute
-from toolkit.i18n import weekday_names
+from toolkit.i18n import UNKNOWN, weekday_names
 
 view = common.current_view()
 tr = view.tr
 
 
 def _minutes(seconds: object) -> str:
-    known = isinstance(seconds, int | float) and not pd.isna(seconds)
-    return tr("time.minutes", n=tr.number(float(seconds) / 60 if known else None, 1))  # type: ignore[arg-type]
+    if not isinstance(seconds, int | float) or pd.isna(seconds):
+        return UNKNOWN  # unknown, without a unit
+    return tr("time.minutes", n=tr.number(float(seconds) / 60, 1))
 
 
 st.title(tr("time.title"))
