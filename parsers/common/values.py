@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import overload
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -310,10 +311,8 @@ def _as_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _json_escape(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    if pc.all(pc.ascii_is_printable(values)).as_py() is not False:  # the common case: cheap checks
-        if not any(pc.any(pc.match_substring(values, c)).as_py() for c in ('"', "\\")):
-            return values
-    elif not pc.any(pc.match_substring_regex(values, r'[\\"\x00-\x1f]')).as_py():
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    if all(_json_safe(chunk) for chunk in chunks):  # the common case: nothing to escape
         return values
     out = values
     for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
@@ -324,3 +323,25 @@ def _json_escape(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArr
                  for v in values.to_pylist()]
         out = pc.if_else(odd, pa.array(fixed, type=pa.string()), out)
     return out
+
+
+_JSON_SAFE_BYTES = bytes(b for b in range(256) if b >= 0x20 and b not in b'"\\')
+"""Bytes a JSON string holds as they are (UTF-8 lead and continuation bytes included)."""
+
+
+def _json_safe(chunk: pa.Array) -> bool:
+    """Whether no value of a string array needs escaping in JSON (no quote, backslash, control character).
+
+    Checked on the array's bytes at once (deleting the safe bytes leaves nothing): some 10 times cheaper
+    than pyarrow's per-value string predicates. Bytes under null slots are checked too, which can only
+    send a chunk to the (exact) escaping path without need.
+    """
+    if chunk.type != pa.string():  # other layouts: the exact path decides
+        return False
+    if len(chunk) == 0:
+        return True
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
+    data = chunk.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return True
+    return not memoryview(data)[int(offsets[0]):int(offsets[-1])].tobytes().translate(None, _JSON_SAFE_BYTES)

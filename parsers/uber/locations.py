@@ -88,6 +88,7 @@ class _Layout:
     time_column: str
     used: tuple[str, ...]
     build: Callable[[pa.Table, _Convert], Columns]
+    numbers: tuple[str, ...] = ()  # cast to float64 by the reader, on its own thread
 
 
 @dataclass
@@ -159,16 +160,16 @@ def _analytics(table: pa.Table, convert: _Convert) -> Columns:
 DEVICE_LAYOUT = _Layout(
     "Geneva 2015-16 device data", ("lat", "lng", "gps_time_ms"), "gps_time_ms",
     ("lat", "lng", "gps_time_ms", "altitude", "speed", "horizontal_accuracy", "driver_status", "type"),
-    _device)
+    _device, ("lat", "lng", "gps_time_ms", "altitude", "speed", "horizontal_accuracy"))
 ANALYTICS_LAYOUT = _Layout(
     "portal app analytics", ("Event Time (UTC)", "Latitude", "Longitude"), "Event Time (UTC)",
     ("Event Time (UTC)", "Latitude", "Longitude", "Is Driver Online?", "Driver Status",
      "Analytics Event Name"),
-    _analytics)
+    _analytics, ("Latitude", "Longitude"))
 
 
 def _stream(member: Member, ctx: ParseContext, layout: _Layout) -> Iterator[Batch]:
-    header, blocks = read_csv_arrow(member, ctx)
+    header, blocks = read_csv_arrow(member, ctx, layout.numbers)
     if not header:
         return
     pick_variant(member.path, header, {layout.name: layout.required})
@@ -201,8 +202,10 @@ def _build(block: pa.RecordBatch, rows: np.ndarray, layout: _Layout, header: lis
     unused = [name for name in header if name not in layout.used]
     columns["source_row"] = pa.array(rows, type=pa.int64())
     columns["extra"] = json_objects(unused, [table[name] for name in unused], table.num_rows)
-    out = pa.table(columns)
-    return finish(out.filter(pc.and_(positioned, timed)), "locations")
+    out, kept = pa.table(columns), pc.and_(positioned, timed)
+    if pc.all(kept).as_py() is not True:  # filtering copies every column: only when a row goes
+        out = out.filter(kept)
+    return finish(out, "locations")
 
 
 def _mask(condition: pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -101,10 +101,11 @@ class Member:
     def sha256(self) -> str:
         """The hex sha256 of the file's bytes, computed once."""
         if self._sha256 is None:
-            digest = hashlib.sha256()
-            with self.open() as stream:
-                while chunk := stream.read(MIB):
-                    digest.update(chunk)
+            digest, chunk = hashlib.sha256(), bytearray(MIB)
+            view = memoryview(chunk)
+            with self.open() as stream:  # read into one reused buffer: no copy, no allocation per chunk
+                while size := _read_into(stream, view):
+                    digest.update(view[:size])
             self._sha256 = digest.hexdigest()
         return self._sha256
 
@@ -202,18 +203,17 @@ class _CountedStream(io.RawIOBase):
     def readinto(self, buffer: WriteableBuffer) -> int:
         view = memoryview(buffer).cast("B")
         member = self._member
-        try:
-            data = self._raw.read(len(view))
+        try:  # straight into the caller's buffer (a folder file); zip members copy inside zipfile
+            size = _read_into(self._raw, view)
         except _READ_ERRORS as exc:
             raise _unreadable(member.path, exc) from exc
-        self._count += len(data)
+        self._count += size
         member._budget.charge(member, self._count)
-        if not data and len(view) and self._count < member.size:
+        if not size and len(view) and self._count < member.size:
             shown = _show(member.path)
             raise IngestError("corrupt_archive", shown, f"the file '{shown}' ends after {self._count} "
                               f"bytes although the export declares {member.size}")
-        view[: len(data)] = data
-        return len(data)
+        return size
 
     def close(self) -> None:
         if not self.closed:
@@ -221,6 +221,15 @@ class _CountedStream(io.RawIOBase):
                 self._raw.close()
             finally:
                 super().close()
+
+
+def _read_into(stream: IO[bytes], view: memoryview) -> int:
+    """Fill `view` from `stream` as far as one read gives; the stream's own `readinto` when it has one."""
+    if isinstance(stream, io.RawIOBase | io.BufferedIOBase):
+        return stream.readinto(view) or 0  # None: a non-blocking stream with no data yet, as 0 here
+    data = stream.read(len(view))
+    view[: len(data)] = data
+    return len(data)
 
 
 def _unreadable(path: str, exc: BaseException) -> IngestError:

@@ -31,11 +31,12 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from toolkit.schema import NATURAL_KEYS, TABLES, conform
+from toolkit.schema import NATURAL_KEYS, PROVENANCE, TABLES, conform
 from toolkit.store.paths import (
     EXPORTS_DIR,
     SPILL_DIR,
@@ -55,7 +56,7 @@ BUFFER_ROWS = 128_000
 DEDUPE_MEMORY = "500MB"
 """DuckDB's memory while deduplicating; beyond it DuckDB spills to disk (10M against 10M rows: ~45 s)."""
 FREE_TEXT = {"extra", "job_id"}
-"""String columns whose values rarely repeat: no dictionary encoding, and (extra) no statistics."""
+"""String columns whose values rarely repeat: no dictionary encoding."""
 
 
 class ExportWriter:
@@ -144,7 +145,9 @@ class ExportWriter:
 
     def _flush(self, table: str) -> None:
         if self._pending[table]:
-            self._writers[table].write_table(pa.concat_tables(self._pending[table]))
+            constants = {"export_id": self.export_id, "platform": self.platform, "worker_id": self.worker_id}
+            self._writers[table].write_table(_dictionary_encoded(pa.concat_tables(self._pending[table]),
+                                                                 constants))
             self._pending[table] = []
 
     def _full_manifest(self, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -229,7 +232,7 @@ def _write_query(con: duckdb.DuckDBPyConnection, sql: str, out: Path, table: str
     reader: pa.RecordBatchReader = con.sql(sql).to_arrow_reader(BUFFER_ROWS)
     with _parquet_writer(out, table) as writer:
         for batch in reader:
-            writer.write_table(conform(pa.Table.from_batches([batch]), table))
+            writer.write_table(_dictionary_encoded(conform(pa.Table.from_batches([batch]), table), {}))
     _fsync_file(out)
 
 
@@ -250,9 +253,45 @@ def _duck(store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def _parquet_writer(path: Path, table: str) -> pq.ParquetWriter:
     """A zstd writer for `table`: dictionary-encode only the repetitive strings (provenance, states,
-    categories), where it pays; trying it on free text and floats only costs time."""
+    categories), where it pays; trying it on free text and floats only costs time. Floats are stored
+    byte-stream-split and integers and times delta-packed (cheaper to compress, and smaller: measured on
+    10M locations rows, 2.3 against 3.0 CPU-s). Min/max statistics are kept for the numbers and times
+    queries range over; on strings they cost a tenth of the write and no query prunes on them.
+
+    The provenance columns are handed over already dictionary-encoded (`_dictionary_encoded`), so the
+    writer's schema says so; the file stores no Arrow schema, and read back it has exactly `TABLES[table]`
+    (Parquet strings, int64, doubles, booleans and UTC microsecond timestamps map back one to one)."""
     schema = TABLES[table]
     strings = [f.name for f in schema if pa.types.is_string(f.type)]
-    return pq.ParquetWriter(path, schema, compression="zstd",
+    encodings = {f.name: ("BYTE_STREAM_SPLIT" if pa.types.is_floating(f.type) else "DELTA_BINARY_PACKED")
+                 for f in schema if pa.types.is_floating(f.type) or pa.types.is_integer(f.type)
+                 or pa.types.is_timestamp(f.type)}
+    given = pa.schema([pa.field(f.name, _DICTIONARY, f.nullable) if f.name in _ENCODED else f
+                       for f in schema])
+    return pq.ParquetWriter(path, given, compression="zstd", store_schema=False,
                             use_dictionary=[n for n in strings if n not in FREE_TEXT],
-                            write_statistics=[n for n in schema.names if n != "extra"])
+                            column_encoding=encodings,
+                            write_statistics=[n for n in schema.names if n not in strings])
+
+
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+_ENCODED = [name for name, kind in PROVENANCE if kind == pa.string()]  # the provenance strings
+
+
+def _dictionary_encoded(batch: pa.Table, constants: dict[str, str]) -> pa.Table:
+    """`batch` with its provenance columns dictionary-encoded, as `_parquet_writer` takes them.
+
+    A column named in `constants` holds that one value in every non-null row (the caller has checked
+    it): without nulls, its dictionary is built without reading it, which spares the Parquet writer
+    hashing every value.
+    """
+    for name in _ENCODED:
+        index = batch.schema.get_field_index(name)
+        if name in constants and batch.column(index).null_count == 0:
+            codes = pa.array(np.zeros(batch.num_rows, dtype=np.int32))
+            column: pa.Array | pa.ChunkedArray = pa.DictionaryArray.from_arrays(
+                codes, pa.array([constants[name]], pa.string()))
+        else:
+            column = pc.dictionary_encode(batch.column(index))
+        batch = batch.set_column(index, name, column)
+    return batch
