@@ -149,3 +149,19 @@ def test_unknown_location_header_and_empty_file() -> None:
         list(parse_device_data(BytesMember(DEVICE_PATH, b"x,y\n1,2\n"), strict_ctx()))
     assert caught.value.kind == "schema_mismatch" and "gps_time_ms" in caught.value.detail
     assert list(parse_device_data(BytesMember(DEVICE_PATH, b""), strict_ctx())) == []
+
+
+def test_a_bad_number_in_a_later_piece_is_reread_as_text_with_the_right_rows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pieces of ~200 bytes: the bad latitude (row 9) and the short row (row 6) fall in later pieces,
+    # which are parsed as numbers first and read again as text when a value is not a number.
+    monkeypatch.setattr(arrowcsv, "PIECE_BYTES", 200)
+    rows: list[list[object]] = [[f"46.{i}", "6.1", str(1449041455000 + i), *[None] * 7] for i in range(2, 13)]
+    rows[7][0] = "north"  # row 9
+    data = csv_bytes(h.DEVICE, rows, eol="\r\n").split(b"\r\n")
+    data[5] = b"46.9,6.1"  # row 6: too few fields
+    ctx = lenient_ctx("sar-2016")
+    got = tables(parse_device_data(BytesMember(DEVICE_PATH, b"\r\n".join(data)), ctx))["locations"]
+    assert got["source_row"].tolist() == [2, 3, 4, 5, 7, 8, 10, 11, 12]
+    assert got["lat"].tolist() == [46.2, 46.3, 46.4, 46.5, 46.7, 46.8, 46.10, 46.11, 46.12]
+    assert sorted((i.row, i.kind) for i in ctx.issues.issues) == [(6, "malformed_row"), (9, "bad_number")]
