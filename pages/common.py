@@ -213,12 +213,13 @@ def sample_template() -> Path:
     if given and store_mod.list_manifests(Path(given)):
         return Path(given)
     from parsers.ingest import ingest_export
-    from scripts.load_samples import SAMPLES, ZONES  # the same choices as `make app`
+    from scripts.load_samples import SAMPLES  # the same folders as `make app`
+    from toolkit.samples import SAMPLE_ZONES
 
     target = Path(tempfile.mkdtemp(prefix="gigdata-samples-"))
     atexit.register(shutil.rmtree, str(target), True)
     for folder in sorted(p for p in SAMPLES.iterdir() if p.is_dir()):
-        ingest_export(folder, target, worker=folder.name, tz=ZONES.get(folder.name))
+        ingest_export(folder, target, worker=folder.name, tz=SAMPLE_ZONES.get(folder.name))
     return target
 
 

@@ -9,11 +9,9 @@ import argparse
 from pathlib import Path
 
 from parsers.ingest import ingest_export
+from toolkit.samples import SAMPLE_ZONES
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_exports"
-ZONES = {"uber-sar-2016": "Europe/Zurich", "uber-portal-2022": "America/Los_Angeles",
-         "wolt-courier-tasks-2021": "Europe/Helsinki"}
-"""Samples whose layout states no zone: where the simulated worker lived (see sample_exports/README.md)."""
 
 
 def main() -> None:
@@ -22,7 +20,7 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True)
     args = parser.parse_args()
     for folder in sorted(p for p in SAMPLES.iterdir() if p.is_dir()):
-        report = ingest_export(folder, args.store, worker=folder.name, tz=ZONES.get(folder.name))
+        report = ingest_export(folder, args.store, worker=folder.name, tz=SAMPLE_ZONES.get(folder.name))
         print(f"{folder.name}: {report.status} {report.error or ''}")
 
 

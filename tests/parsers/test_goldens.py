@@ -15,14 +15,13 @@ import pytest
 
 from parsers.ingest import ingest_export
 from toolkit import store
+from toolkit.samples import SAMPLE_ZONES
 from toolkit.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_exports"
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("GIGDATA_UPDATE_GOLDENS") == "1"
-ZONES = {"uber-sar-2016": "Europe/Zurich", "uber-portal-2022": "America/Los_Angeles",
-         "wolt-courier-tasks-2021": "Europe/Helsinki"}
 GPS_ROWS = 300
 """Location tables are long: their golden keeps the first rows only (the round-trip tests check all)."""
 
@@ -42,7 +41,7 @@ def render(frame: pd.DataFrame) -> str:
 
 @pytest.mark.parametrize("folder", sorted(p for p in SAMPLES.iterdir() if p.is_dir()), ids=lambda p: p.name)
 def test_sample_ingests_to_its_golden_tables(folder: Path, tmp_path: Path) -> None:
-    report = ingest_export(folder, tmp_path / "store", worker="golden", tz=ZONES.get(folder.name),
+    report = ingest_export(folder, tmp_path / "store", worker="golden", tz=SAMPLE_ZONES.get(folder.name),
                            strict=True)
     assert report.status == "ingested", report.error
     target = GOLDEN / folder.name

@@ -13,14 +13,12 @@ import pytest
 from parsers.ingest import ingest_export
 from parsers.registry import COMMON_RULES, PLATFORM_MODULES
 from toolkit import store
-from toolkit.samples import write_sample
+from toolkit.samples import SAMPLE_ZONES, write_sample
 from toolkit.schema import TABLES
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_exports"
 UBER_LAYOUTS = [("uber", "sar-fr-2021"), ("uber", "sar-geneva-2022"), ("uber", "portal-2022"),
                 ("uber", "portal-2025"), ("uber", "sar-2016"), ("ubereats", "sar-eats-2025")]
-NEEDS_TZ = {"portal-2022": "America/Los_Angeles", "sar-2016": "Europe/Zurich",
-            "courier-tasks-2021": "Europe/Helsinki"}
 
 
 def zip_folder(folder: Path, out: Path, junk: bool = False) -> Path:
@@ -48,8 +46,7 @@ def sample_folders() -> list[Path]:
 @pytest.mark.parametrize("folder", sample_folders(), ids=lambda p: p.name)
 def test_every_sample_file_is_parsed_or_ignored_with_a_reason(folder: Path, tmp_path: Path) -> None:
     export = zip_folder(folder, tmp_path / f"{folder.name}.zip", junk=True)
-    tz = next((z for layout, z in NEEDS_TZ.items() if folder.name.endswith(layout)), None)
-    report = ingest_export(export, tmp_path / "store", tz=tz, strict=True)
+    report = ingest_export(export, tmp_path / "store", tz=SAMPLE_ZONES.get(folder.name), strict=True)
     assert report.status == "ingested", report.error
     statuses = {f.path: f.status for f in report.files}
     assert statuses["__MACOSX/._notes"] == "ignored" and statuses[".DS_Store"] == "ignored"
@@ -73,8 +70,9 @@ def test_every_handler_pattern_is_used_by_some_sample() -> None:
 @pytest.mark.parametrize(("platform", "layout"), UBER_LAYOUTS)
 def test_ingest_gives_back_exactly_the_simulated_truth(platform: str, layout: str, tmp_path: Path) -> None:
     truth = write_sample(platform, tmp_path / "export.zip", layout=layout, days=10, seed=11)
+    assert truth.needs_tz == (f"{platform}-{layout}" in SAMPLE_ZONES)
     report = ingest_export(tmp_path / "export.zip", tmp_path / "store", worker="w1",
-                           tz=NEEDS_TZ.get(layout), strict=True)
+                           tz=truth.zone if truth.needs_tz else None, strict=True)
     assert report.status == "ingested", report.error
     assert report.platform == platform and report.layout == layout
     for table, expected in truth.expected.items():

@@ -41,9 +41,11 @@ from toolkit.samples.uber import sar_fr_2021, sar_geneva_2022
 from toolkit.samples.uber_2016 import sar_2016
 from toolkit.samples.uber_portal import portal_2022, portal_2025
 from toolkit.samples.ubereats import sar_eats_2025
+from toolkit.samples.wolt import ZONE as WOLT_ZONE
 from toolkit.simulate import SimParams, World, simulate_worker
 
-__all__ = ["DEFAULT_LAYOUT", "LAYOUTS", "SampleTruth", "layout_params", "write_locations_csv", "write_sample"]
+__all__ = ["DEFAULT_LAYOUT", "LAYOUTS", "SAMPLE_ZONES", "SampleTruth", "layout_params", "write_locations_csv",
+           "write_sample"]
 
 _PARIS = {"zone": "Europe/Paris", "centre_lat": 48.8566, "centre_lon": 2.3522, "currency": "EUR"}
 _GENEVA = {"zone": "Europe/Zurich", "centre_lat": 46.2044, "centre_lon": 6.1432, "currency": "CHF"}
@@ -76,6 +78,14 @@ LAYOUTS: dict[str, dict[str, Layout]] = {
 }
 """Platform -> layout name -> how to write it."""
 DEFAULT_LAYOUT = {"uber": "sar-fr-2021", "ubereats": "sar-eats-2025"}
+
+SAMPLE_ZONES: dict[str, str] = {
+    "uber-portal-2022": str(LAYOUTS["uber"]["portal-2022"].defaults["zone"]),
+    "uber-sar-2016": str(LAYOUTS["uber"]["sar-2016"].defaults["zone"]),
+    "wolt-courier-tasks-2021": WOLT_ZONE,
+}
+"""Folders of `sample_exports/` whose export states no time zone -> the zone to ingest them with (`--tz`):
+where the simulated worker lived. Every other sample places its times itself."""
 SAMPLE_GPS_EVERY_S = 60.0
 """GPS density of samples by default (a real app logs every few seconds; samples stay small)."""
 
