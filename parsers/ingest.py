@@ -152,8 +152,9 @@ def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, str
     rules: list[Rule] = COMMON_RULES + list(module.RULES)
     with store_lock(store), ExportWriter(store, export.export_id, detection.platform, worker) as staged, \
             _BackgroundWriter(staged) as writer:
-        if load_manifest(store, export.export_id) is not None:  # another process won the race
-            _fill_from_manifest(report, load_manifest(store, export.export_id) or {})
+        raced = load_manifest(store, export.export_id)
+        if raced is not None:  # another process ingested this export meanwhile
+            _fill_from_manifest(report, raced)
             staged.abort()
             return
         total = sum(max(m.size, 1) for m in export.members) or 1
@@ -163,7 +164,7 @@ def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, str
                 progress(done / total, member.path)
             report.files.append(_ingest_member(member, rules, ctx, writer, worker, export.export_id))
             done += max(member.size, 1)
-        _finish_report(report, ctx, detection.evidence)
+        _finish_report(report, ctx)
         manifest = _manifest(report, export, detection.evidence, tz)
         writer.drain()
         report.stored = staged.commit(manifest)
@@ -274,7 +275,7 @@ class _BackgroundWriter:
             raise self._error
 
 
-def _finish_report(report: IngestReport, ctx: ParseContext, evidence: tuple[str, ...]) -> None:
+def _finish_report(report: IngestReport, ctx: ParseContext) -> None:
     report.tz_decisions = [d.to_dict() for d in ctx.tz_decisions]
     report.issues = ctx.issues.counts()
     report.issue_samples = [i.to_dict() for i in ctx.issues.issues[:200]]
