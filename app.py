@@ -59,9 +59,9 @@ with st.sidebar:
             format_func=lambda p: tr("sidebar.all_platforms") if p == ALL_PLATFORMS else p,
         )
         platform = None if chosen == ALL_PLATFORMS else chosen
-    zone = common.memo("zone", compute.display_zone, store, version, worker)
+    zone = compute.display_zone(store, version, worker, platform)
     if worker is not None:
-        span = common.memo("span", compute.data_span, store, version, worker, platform, zone)
+        span = compute.data_span(store, version, worker, platform)
     if span is not None:
         chosen = st.date_input(
             tr("sidebar.period"),

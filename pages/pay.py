@@ -22,7 +22,7 @@ if not common.require_data(view):
     st.stop()
 
 settings = compute.analysis_settings(view)
-cfg = compute.config_for(settings)
+cfg = compute.config_for(view)
 tables = compute.frames(view, "earnings", "jobs", "status_segments")
 earnings, jobs = tables["earnings"], tables["jobs"]
 acc = compute.accounting(view)

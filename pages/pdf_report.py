@@ -37,7 +37,7 @@ if st.button(tr("report.prepare"), type="primary", key="report-prepare"):
             start=view.start,
             end=view.end,
             lang=lang,
-            config=compute.config_for(settings),
+            config=compute.config_for(view),
         )
     st.session_state[REPORT_KEY] = (wanted, pdf)
 ready = st.session_state.get(REPORT_KEY)

@@ -98,9 +98,14 @@ def metrics(
     end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
     config: Annotated[Path | None, typer.Option(help="TOML file overriding the default costs, "
                                                      "contribution rates and wage tables.")] = None,
+    zone: Annotated[str | None, typer.Option(help="Cut days in this zone (e.g. Europe/Paris) instead of "
+                                                  "the zone of the worker's exports.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Headline figures: time logged in and waiting unpaid, pay per hour, offers, ratings, sanctions."""
+    """Headline figures: time logged in and waiting unpaid, pay per hour, offers, ratings, sanctions.
+
+    Days, weeks, hours and --from/--to are local to the zone of the worker's exports (or --zone); the
+    output says which."""
     from toolkit.config import ConfigError, load_config
     from toolkit.metrics import metrics as compute
     from toolkit.metrics import render_metrics
@@ -111,8 +116,12 @@ def metrics(
         _console(stderr=True).print(f"[bold red]gigdata metrics:[/] {exc}")
         raise typer.Exit(code=2) from exc
     _warn_if_empty(store or store_mod.default_store())
-    result = compute(store or store_mod.default_store(), worker=worker, platform=platform,
-                     start=_day(start, "--from"), end=_day(end, "--to"), config=settings)
+    try:
+        result = compute(store or store_mod.default_store(), worker=worker, platform=platform,
+                         start=_day(start, "--from"), end=_day(end, "--to"), config=settings, zone=zone)
+    except ValueError as exc:
+        _console(stderr=True).print(f"[bold red]gigdata metrics:[/] {exc}")
+        raise typer.Exit(code=2) from exc
     typer.echo(json.dumps(result, indent=2, default=str) if as_json else render_metrics(result))
 
 

@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +25,12 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from toolkit.analytics import intervals as iv
-from toolkit.analytics.pay import dominant_currency, pay_summary
-from toolkit.analytics.time import SOURCE_RANK, Span, TimeAccounting, time_accounting
-from toolkit.config import Config, load_config
-from toolkit.store import load_table
+from toolkit.analytics import pay as pay_mod
+from toolkit.analytics.time import SOURCE_RANK, TimeAccounting
+from toolkit.config import Config
+from toolkit.periods import row_time
+from toolkit.selection import ANALYSED, Selection
 
-TABLES_USED = ("status_segments", "jobs", "earnings", "offers", "offer_windows", "ratings", "sanctions")
-TIME_COLUMN = {"status_segments": "start_at", "earnings": "earned_at", "offers": "offered_at",
-               "offer_windows": "window_start", "ratings": "rated_at", "sanctions": "at"}
 DEFINITIONS = {
     "waiting_h": "P1: online with no job (unpaid), union over platforms",
     "to_pickup_h": "P2: accepted, going to and waiting at the pickup",
@@ -52,42 +49,59 @@ DEFINITIONS = {
 
 def metrics(
     store: Path, worker: str | None = None, platform: str | None = None, start: date | None = None,
-    end: date | None = None, config: Config | None = None,
+    end: date | None = None, config: Config | None = None, zone: str | None = None,
 ) -> dict[str, Any]:
     """The DESIGN.md metrics object for the store's rows of `worker`/`platform` over local days start..end.
 
-    Days are cut in `report.zone` of the config; without start/end the period is the span of the data.
+    Days are cut in `zone`, else in the zone of the worker's exports (`period.zone` says which, and
+    `period.zone_source` why); without start/end the period is the span of the data.
 
     Example:
         >>> import tempfile
         >>> sorted(metrics(Path(tempfile.mkdtemp())))[:4]
         ['definitions', 'jobs', 'notes', 'offers']
     """
-    cfg = config or load_config()
-    zone = cfg.get("report.zone")
-    frames = {t: load_table(store, t, worker=worker, platform=platform) for t in TABLES_USED}
+    if (start is None) != (end is None):
+        selection = Selection(store, worker, platform, zone=zone, preset=config)
+        days = selection.data_days
+        if days is None:
+            raise ValueError("metrics: the store holds no dated row to bound the period")
+        start, end = start or days[0], end or days[1]
+    return metrics_of(Selection(store, worker, platform, start, end, zone=zone, preset=config))
+
+
+def metrics_of(sel: Selection) -> dict[str, Any]:
+    """The DESIGN.md metrics object of a selection (`Selection.metrics()` keeps it once computed).
+
+    Example:
+        >>> metrics_of(Selection(Path("/nonexistent-store")))["period"]["zone"]
+        'UTC'
+    """
     notes: list[str] = []
-    span = _span(frames, start, end, zone)
-    inside = {t: _within(f, t, span, start is not None or end is not None, notes) for t, f in frames.items()}
-    workers = sorted(set().union(*(set(f["worker_id"]) for f in frames.values())))
-    platforms = sorted(set().union(*(set(f["platform"]) for f in frames.values())))
-    currency = dominant_currency(inside["earnings"], notes)
-    per_worker = [_worker_figures(frames, inside, w, span, zone, cfg, currency) for w in workers]
+    if sel.zone_choice.note:
+        notes.append(sel.zone_choice.note)
+    workers = sel.workers
+    currency = pay_mod.dominant_currency(sel.rows("earnings"), notes)
+    per_worker = [{"worker": w, "time": sel.figure("time", w), "pay": sel.figure("pay", w)} for w in workers]
     for figures in per_worker:
-        notes += [f"{figures['worker']}: {n}" if len(workers) > 1 else n for n in figures["notes"]]
+        own = (figures["time"].notes if figures["time"] else []) + figures["pay"]["notes"]
+        notes += [f"{figures['worker']}: {n}" if len(workers) > 1 else n for n in own]
     timed = sum(1 for f in per_worker if f["time"] is not None and f["time"].source)
     if 0 < timed < len(workers):
         notes.append(f"time is known for {timed} of {len(workers)} workers: time figures cover only those")
+    if sel.explicit:
+        notes += _undated_notes(sel)
+    days = sel.days
     return {
-        "workers": len(workers), "platforms": platforms,
-        "period": {"start": _day(span[0], zone) if span else None,
-                   "end": _day(span[1] - pd.Timedelta(microseconds=1), zone) if span else None, "zone": zone},
-        "time": _time_section(per_worker),
-        "jobs": _jobs_section(frames["jobs"], inside["jobs"]),
-        "pay": _pay_section(per_worker, currency, span, cfg),
-        "offers": _offers_section(frames, inside),
-        "ratings": _ratings_section(frames["ratings"], inside["ratings"]),
-        "sanctions": _sanctions_section(frames["sanctions"], inside["sanctions"], span),
+        "workers": len(workers), "platforms": sel.platforms,
+        "period": {"start": str(days[0]) if days else None, "end": str(days[1]) if days else None,
+                   "zone": sel.zone, "zone_source": sel.zone_choice.how},
+        "time": {**_time_section(per_worker), "estimate": sel.figure("estimate")},
+        "jobs": _jobs_section(sel.raw("jobs"), sel.rows("jobs")),
+        "pay": _pay_section(per_worker, currency),
+        "offers": _offers_section(sel),
+        "ratings": _ratings_section(sel.raw("ratings"), sel.rows("ratings")),
+        "sanctions": sel.figure("sanctions"),
         "notes": list(dict.fromkeys(notes)),
         "definitions": DEFINITIONS,
     }
@@ -107,9 +121,15 @@ def render_metrics(m: dict[str, Any]) -> str:
     console.print(f"{m['workers']} worker(s), platforms: {', '.join(m['platforms']) or '-'}; "
                   f"{period['start'] or '?'} to {period['end'] or '?'} ({period['zone']})")
     cur = m["pay"]["currency"] or ""
+    estimate = m["time"].get("estimate")
+    est = " (estimated)" if estimate else ""
+    band = ("" if not estimate else
+            f"; band {_pct(estimate['unpaid_share_low'])}-{_pct(estimate['unpaid_share_high'])}")
     rows = [
-        ("time", "logged in", _fmt(m["time"]["logged_in_h"], " h"), f"source: {m['time']['source'] or '-'}"),
-        ("time", "waiting, unpaid (P1)", _fmt(m["time"]["waiting_h"], " h"), _pct(m["time"]["unpaid_share"])),
+        ("time", f"logged in{est}", _fmt(m["time"]["logged_in_h"], " h"),
+         f"source: {m['time']['source'] or '-'}"),
+        ("time", f"waiting, unpaid (P1){est}", _fmt(m["time"]["waiting_h"], " h"),
+         _pct(m["time"]["unpaid_share"]) + band),
         ("time", "to pickup (P2)", _fmt(m["time"]["to_pickup_h"], " h"), ""),
         ("time", "on job (P3)", _fmt(m["time"]["on_job_h"], " h"), ""),
         ("time", "wait at pickup, median", _fmt(m["time"]["pickup_wait_median_s"], " s", 0), ""),
@@ -134,21 +154,12 @@ def render_metrics(m: dict[str, Any]) -> str:
     for row in rows:
         table.add_row(*row)
     console.print(table)
+    if estimate:
+        console.print(f"estimate: {estimate['rule']}; it cannot tell {estimate['cannot_tell']}")
     for note in m["notes"]:
         console.print(f"note: {note}")
     return buffer.getvalue()
 
-
-def _worker_figures(frames: dict[str, pd.DataFrame], inside: dict[str, pd.DataFrame], worker: str,
-                    span: Span | None, zone: str, cfg: Config, currency: str | None) -> dict[str, Any]:
-    def mine(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[frame["worker_id"] == worker]
-
-    segments, jobs = mine(frames["status_segments"]), mine(frames["jobs"])
-    time = time_accounting(segments, jobs, span, zone, config=cfg) if span else None
-    pay = pay_summary(mine(frames["earnings"]), jobs, time, span, cfg, currency)
-    return {"worker": worker, "time": time, "pay": pay,
-            "notes": (time.notes if time else []) + pay["notes"]}
 
 
 def _time_section(per_worker: list[dict[str, Any]]) -> dict[str, Any]:
@@ -191,8 +202,7 @@ def _pickup_median(per_worker: list[dict[str, Any]]) -> float | None:
     return float(pd.concat(waits).median()) if waits else None
 
 
-def _pay_section(per_worker: list[dict[str, Any]], currency: str | None, span: Span | None,
-                 cfg: Config) -> dict[str, Any]:
+def _pay_section(per_worker: list[dict[str, Any]], currency: str | None) -> dict[str, Any]:
     pays = [f["pay"] for f in per_worker]
 
     def total(key: str) -> float | None:
@@ -224,9 +234,11 @@ def _jobs_section(all_jobs: pd.DataFrame, jobs: pd.DataFrame) -> dict[str, Any]:
             "failed": int((status == "failed").sum())}
 
 
-def _offers_section(frames: dict[str, pd.DataFrame], inside: dict[str, pd.DataFrame]) -> dict[str, Any]:
+def _offers_section(sel: Selection) -> dict[str, Any]:
     counts = {"offered": 0, "accepted": 0, "rejected": 0, "expired": 0}
     used: dict[str, str] = {}
+    frames = {t: sel.raw(t) for t in ("offers", "offer_windows")}
+    inside = {t: sel.rows(t) for t in ("offers", "offer_windows")}
     platforms = sorted(set(frames["offers"]["platform"]) | set(frames["offer_windows"]["platform"]))
     for p in platforms:
         rows = inside["offers"][inside["offers"]["platform"] == p]
@@ -256,57 +268,17 @@ def _ratings_section(all_ratings: pd.DataFrame, ratings: pd.DataFrame) -> dict[s
     return {"count": int(len(stars)), "mean": float(stars.mean()) if len(stars) else None}
 
 
-def _sanctions_section(all_sanctions: pd.DataFrame, sanctions: pd.DataFrame,
-                       span: Span | None) -> dict[str, Any]:
-    if all_sanctions.empty:
-        return {"total": None, "blocked_h": None}
-    # a block that began before the period still counts for the part of it inside the period
-    blocks = all_sanctions[(all_sanctions["kind"] == "block") | (all_sanctions["duration_s"] > 0)]
-    dated = blocks[blocks["duration_s"].notna()]
-    start = iv.epoch_us(dated["at"])
-    end = start + dated["duration_s"].to_numpy(dtype=float) * iv.US_PER_S
-    if span is not None:
-        start, end = iv.clipped(start, end, *iv.epoch_us(pd.DatetimeIndex(list(span))))
-    blocked = float(iv.total_length(start, end)) / iv.US_PER_S / 3600 if len(start) else 0.0
-    no_duration = int((blocks["duration_s"].isna() & blocks.index.isin(sanctions.index)).sum())
-    return {"total": int(len(sanctions)), "blocked_h": None if no_duration and not len(start) else blocked,
-            "blocks_without_duration": no_duration}
 
 
-def _span(frames: dict[str, pd.DataFrame], start: date | None, end: date | None, zone: str) -> Span | None:
-    stamps = [frames[t][c] for t, c in TIME_COLUMN.items()] + [frames["jobs"][c] for c in (
-        "requested_at", "accepted_at", "dropped_off_at")] + [frames["status_segments"]["end_at"]]
-    present = [s.dropna() for s in stamps if s.notna().any()]
-    values = pd.concat(present) if present else pd.Series([], dtype="datetime64[us, UTC]")
-    if values.empty and (start is None or end is None):
-        return None
-    first = start if start is not None else pd.Timestamp(values.min()).tz_convert(zone).date()
-    last = end if end is not None else pd.Timestamp(values.max()).tz_convert(zone).date()
-    if last < first:
-        raise ValueError("metrics: the end day is before the start day")
-    return _local_midnight(first, zone), _local_midnight(last + timedelta(days=1), zone)
 
 
-def _local_midnight(day: date, zone: str) -> pd.Timestamp:
-    # a midnight skipped by a daylight-saving change (some American zones) moves forward
-    return pd.Timestamp(day).tz_localize(zone, nonexistent="shift_forward").tz_convert("UTC")
-
-
-def _within(frame: pd.DataFrame, table: str, span: Span | None, explicit: bool,
-            notes: list[str]) -> pd.DataFrame:
-    if span is None or frame.empty:
-        return frame
-    if table == "jobs":
-        when = frame["dropped_off_at"]
-        for column in ("picked_up_at", "accepted_at", "requested_at"):
-            when = when.fillna(frame[column])
-    else:
-        when = frame[TIME_COLUMN[table]]
-    undated = when.isna()
-    if explicit and undated.any():
-        notes.append(f"{table}: {int(undated.sum())} row(s) without a date left out of the period")
-    keep = (when >= span[0]) & (when < span[1])
-    return frame[keep | (undated & (not explicit))]
+def _undated_notes(sel: Selection) -> list[str]:
+    notes = []
+    for table in ANALYSED:
+        undated = int(row_time(sel.raw(table), table).isna().sum())
+        if undated:
+            notes.append(f"{table}: {undated} row(s) without a date left out of the period")
+    return notes
 
 
 def _sum_or_none(values: list[float | None]) -> float | None:
@@ -316,9 +288,6 @@ def _sum_or_none(values: list[float | None]) -> float | None:
 def _ratio(num: float | None, den: float | None) -> float | None:
     return None if num is None or not den else num / den
 
-
-def _day(ts: pd.Timestamp, zone: str) -> str:
-    return str(ts.tz_convert(zone).date())
 
 
 def _fmt(value: float | int | None, unit: str = "", digits: int = 1) -> str:

@@ -72,11 +72,15 @@ def ingest(
     worker: str = "w1",
     platform: str = "uber",
     export_id: str = "0123456789abcdef",
+    zone: str = "Europe/Paris",
 ) -> None:
     with st.store_lock(store), st.ExportWriter(store, export_id, platform, worker) as writer:
         for table, rows in tables.items():
             writer.write(table, frame(table, rows, worker, platform, export_id))
-        writer.commit({"source": "test"})
+        # the zone the export states (as a parser records it): days are cut in it
+        writer.commit({"source": "test", "tz_decisions": [
+            {"file": "trips.csv", "column": "begin_trip_time_local", "zone": zone, "source": "export",
+             "detail": "test"}]})
 
 
 def seg(state: str, start: str, end: str) -> Row:
@@ -206,7 +210,8 @@ def test_planted_worker_figures(planted: Path) -> None:
     m = metrics(planted, worker="w1", start=date(2026, 1, 5), end=date(2026, 1, 5), config=cfg)
     check_contract(m)
     assert (m["workers"], m["platforms"]) == (1, ["uber"])
-    assert m["period"] == {"start": "2026-01-05", "end": "2026-01-05", "zone": "Europe/Paris"}
+    assert m["period"] == {"start": "2026-01-05", "end": "2026-01-05", "zone": "Europe/Paris",
+                           "zone_source": "exports"}
     t = m["time"]
     assert (t["logged_in_h"], t["waiting_h"], t["to_pickup_h"], t["on_job_h"]) == pytest.approx(
         (5, 2, 0.5, 2.5)

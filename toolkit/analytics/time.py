@@ -122,7 +122,8 @@ def time_accounting(
     timeline = _timeline(states, span, float(cfg.get("time.reconnect_gap_s")))
     worst = max(sources.values(), key=SOURCE_RANK.__getitem__)
     if worst == "inferred":
-        notes.append(f"estimate: sessions inferred from jobs chained with gaps up to {tau:g} min")
+        notes.append(f"estimate: sessions inferred from jobs chained with gaps up to {tau:g} min; "
+                     f"no wait between jobs can be longer than {tau:g} min by this rule")
     unsplit = [p for p, how in sources.items()
                if how == "sessions" and job_states[job_states["platform"] == p].empty]
     if unsplit:
@@ -293,8 +294,10 @@ def _timeline(states: pd.DataFrame, span: Span, reconnect_s: float) -> pd.DataFr
     busy = line[line["state"] == "break"]
     fs, fe = iv.difference(gs, ge, np.concatenate([s, iv.epoch_us(busy["start_at"])]),
                            np.concatenate([e, iv.epoch_us(busy["end_at"])]))
+    # gaps the reconnection rule counts as waiting are marked, so the hours they add can be shown
     fill = pd.DataFrame({"state": "waiting", "platform": None, "start_at": iv.utc_timestamps(fs),
-                         "end_at": iv.utc_timestamps(fe)})
+                         "end_at": iv.utc_timestamps(fe), "reconnect_gap": True})
+    line = line.assign(reconnect_gap=False)
     kept = [x for x in (line[line["state"] != "offline"], fill) if not x.empty]
     line = pd.concat(kept, ignore_index=True) if kept else line.iloc[:0]
     line = line.sort_values("start_at", kind="stable").reset_index(drop=True)
@@ -310,6 +313,8 @@ def _totals(timeline: pd.DataFrame, span: Span) -> dict[str, float | None]:
     hours["engaged"] = _hours(timeline[timeline["period"].isin(("P2", "P3"))])
     hours["P0"] = (span[1] - span[0]).total_seconds() / 3600 - _hours(timeline)
     hours["unsplit"] = _hours(timeline[timeline["period"] == "unsplit"])
+    if "reconnect_gap" in timeline.columns:
+        hours["reconnect_added"] = _hours(timeline[timeline["reconnect_gap"].fillna(False).astype(bool)])
     if hours["unsplit"]:  # part of the logged-in time has no known activity: its split is unknown
         hours.update({"P1": None, "P2": None, "P3": None, "engaged": None})
     return hours
@@ -390,7 +395,8 @@ def _no_states() -> pd.DataFrame:
 
 
 def _empty_result(zone: str, period: Span | None, notes: list[str]) -> TimeAccounting:
-    hours: dict[str, float | None] = dict.fromkeys(("P0", "P1", "P2", "P3", "break", "logged_in", "engaged"))
+    hours: dict[str, float | None] = dict.fromkeys(
+        ("P0", "P1", "P2", "P3", "break", "logged_in", "engaged", "reconnect_added"))
     none: dict[str, float | int | None] = {"count": 0, "median_s": None, "p90_s": None, "total_h": None}
     return TimeAccounting(
         source=None, sources={}, period=period, zone=zone, hours=hours, timeline=_no_states(),

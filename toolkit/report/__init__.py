@@ -22,6 +22,7 @@ from pathlib import Path
 from toolkit.config import Config
 from toolkit.report.content import EMPTY_FIGURES, HeadlineFigure, ReportContent, gather, headline_figures
 from toolkit.report.pdf import render_report
+from toolkit.selection import Selection
 
 __all__ = [
     "EMPTY_FIGURES",
@@ -35,7 +36,7 @@ __all__ = [
 
 
 def build_report(
-    store: Path,
+    store: Path | Selection,
     worker: str | None = None,
     platform: str | None = None,
     start: date | None = None,
@@ -43,7 +44,8 @@ def build_report(
     lang: str = "en",
     config: Config | None = None,
 ) -> bytes:
-    """The PDF report of `worker` (optionally one platform, `start`..`end` local days) from the store.
+    """The PDF report of a `Selection`, or of `worker` (optionally one platform, `start`..`end` local days)
+    from the store.
 
     Example:
         >>> build_report(Path("/nonexistent-store"), worker="me")[:5]

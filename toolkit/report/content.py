@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.config import Config, load_config
+from toolkit.config import Config
 from toolkit.i18n import Translator
+from toolkit.selection import Selection
 
 EMPTY_FIGURES: dict[str, Any] = {
     "workers": 0,
@@ -58,53 +59,39 @@ class ReportContent:
 
 
 def gather(
-    store: Path,
+    store: Path | Selection,
     worker: str | None = None,
     platform: str | None = None,
     start: date | None = None,
     end: date | None = None,
     config: Config | None = None,
 ) -> ReportContent:
-    """Compute what the report shows: metrics, weekly time, monthly pay, the sources' manifests.
+    """Compute what the report shows: metrics, weekly time, monthly pay, the sources' manifests; from a
+    `Selection` (the read layer every surface shares), or from a store and the selection's parts.
 
     Example:
         >>> gather(Path("/nonexistent-store"), worker="me").manifests
         []
     """
-    from toolkit.analytics.pay import pay_by_period
-    from toolkit.analytics.time import time_accounting
-    from toolkit.metrics import metrics
-    from toolkit.store import list_manifests, load_table
+    from toolkit.store import list_manifests
 
-    cfg = config or load_config()
-    zone = str(cfg.get("report.zone"))
-    figures = metrics(store, worker=worker, platform=platform, start=start, end=end, config=cfg)
-    tables = {
-        t: load_table(store, t, worker=worker, platform=platform)
-        for t in ("status_segments", "jobs", "earnings")
-    }
-    span = _span(start, end, zone)
-    weekly = monthly = None
-    if not tables["status_segments"].empty or not tables["jobs"].empty:
-        accounting = time_accounting(
-            tables["status_segments"], tables["jobs"], period=span, zone=zone, config=cfg
-        )
-        if accounting.source is not None:
-            weekly = accounting.by_week[["P1", "P2", "P3"]]
-            monthly = pay_by_period(tables["earnings"], tables["jobs"], accounting, "month", cfg, period=span)
+    sel = store if isinstance(store, Selection) else Selection(store, worker, platform, start, end,
+                                                                preset=config)
+    weekly = sel.figure("time_by_period", "week") if sel.worker is not None or len(sel.workers) == 1 else None
+    monthly = sel.figure("pay_by_period", "month")
     manifests = [
         m
-        for m in list_manifests(store)
-        if worker in (None, m.get("worker_id")) and platform in (None, m.get("platform"))
+        for m in list_manifests(sel.store)
+        if sel.worker in (None, m.get("worker_id")) and sel.platform in (None, m.get("platform"))
     ]
     return ReportContent(
-        figures=figures,
+        figures=sel.metrics(),
         manifests=manifests,
-        weekly_time=weekly,
-        monthly_pay=monthly,
-        worker=worker,
-        zone=zone,
-        parameters=_parameters(cfg),
+        weekly_time=None if weekly is None or weekly.empty else weekly[["P1", "P2", "P3", "partial"]],
+        monthly_pay=None if monthly is None or monthly.empty else monthly,
+        worker=sel.worker,
+        zone=sel.zone,
+        parameters=_parameters(sel.config, sel.zone),
     )
 
 
@@ -161,20 +148,12 @@ def headline_figures(figures: dict[str, Any], tr: Translator) -> list[HeadlineFi
     ]
 
 
-def _span(start: date | None, end: date | None, zone: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    if start is None or end is None:
-        return None
-    lo = pd.Timestamp(start).tz_localize(zone).tz_convert("UTC")
-    hi = (pd.Timestamp(end) + pd.Timedelta(days=1)).tz_localize(zone).tz_convert("UTC")
-    return lo, hi
-
-
-def _parameters(cfg: Config) -> dict[str, str]:
+def _parameters(cfg: Config, zone: str) -> dict[str, str]:
     profile = str(cfg.get("costs.profile"))
     scheme = str(cfg.get("contributions.scheme"))
     mode = str(cfg.get("costs.mode"))
     return {
-        "zone": str(cfg.get("report.zone")),
+        "zone": zone,
         "costs": {
             "profile": cfg.source(f"costs.profiles.{profile}"),
             "custom": f"{cfg.get('costs.custom_per_km')} {cfg.get('costs.custom_currency')}/km",

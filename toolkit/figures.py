@@ -1,0 +1,159 @@
+"""One function per figure a user can see, each over a `toolkit.selection.Selection`.
+
+The CLI (`gigdata metrics`), the app's pages, the PDF report and the Python API all reach a figure
+through `Selection.figure(name, ...)`, which computes it once per selection; nothing else computes it.
+
+- `time(sel, worker)`: the P0–P3 time accounting of one worker (`toolkit.analytics.time`);
+- `estimate(sel)`: when the time figures are estimates, the rule used, its band and what it can tell;
+- `currency(sel)`: the currency money figures are in (the dominant one of the period);
+- `pay(sel, worker)`: earnings, hourly pay, costs and net pay of one worker (`toolkit.analytics.pay`);
+- `pay_by_period(sel, freq)`, `pay_changes(sel, measure)`: pay per week or month, pay-rate changes;
+- `sanctions(sel)`: sanctions, hours blocked (one union of blocks) and refusal penalties.
+
+Example:
+    >>> from pathlib import Path
+    >>> from toolkit.selection import Selection
+    >>> Selection(Path("/nonexistent-store")).figure("currency") is None
+    True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from toolkit.analytics import pay as pay_mod
+from toolkit.analytics.time import TimeAccounting, time_accounting
+from toolkit.periods import partial_periods
+
+if TYPE_CHECKING:
+    from toolkit.selection import Selection
+
+
+def time(sel: Selection, worker: str | None = None) -> TimeAccounting | None:
+    """P0–P3 of one worker over the selection's span (None without dated data). Segments and jobs
+    crossing the span's edges count for their part inside it.
+
+    Example:
+        >>> from pathlib import Path
+        >>> from toolkit.selection import Selection
+        >>> time(Selection(Path("/nonexistent-store"))) is None
+        True
+    """
+    span = sel.span
+    who = worker if worker is not None else _only_worker(sel)
+    if span is None or who is None:
+        return None
+    return time_accounting(sel.of_worker("status_segments", who), sel.of_worker("jobs", who), span,
+                           sel.zone, config=sel.config)
+
+
+def estimate(sel: Selection) -> dict[str, Any] | None:
+    """What an estimated time figure rests on: the chaining rule, the band of the figures over other
+    gaps, and what it can and cannot tell. None when the time figures are measured.
+
+    Example:
+        >>> from pathlib import Path
+        >>> from toolkit.selection import Selection
+        >>> estimate(Selection(Path("/nonexistent-store"))) is None
+        True
+    """
+    accounts = [sel.figure("time", w) for w in sel.workers]
+    inferred = [a for a in accounts if a is not None and a.source == "inferred"]
+    if not inferred:
+        return None
+    gap = float(sel.config.get("time.pseudo_session_gap_min"))
+    band: dict[str, dict[str, float | None]] = {}
+    for account in inferred:
+        for tau, values in account.sensitivity.items():
+            slot = band.setdefault(f"{tau}min", {"logged_in_h": 0.0, "waiting_h": 0.0})
+            for key in slot:
+                slot[key] = None if slot[key] is None or values[key] is None else slot[key] + values[key]
+    for slot in band.values():
+        slot["unpaid_share"] = (None if slot["waiting_h"] is None or not slot["logged_in_h"]
+                                else slot["waiting_h"] / slot["logged_in_h"])
+    shares = [s["unpaid_share"] for s in band.values() if s["unpaid_share"] is not None]
+    return {
+        "rule_gap_min": gap,
+        "rule": f"no login record: sessions are the jobs chained when less than {gap:g} minutes apart",
+        "band": band,
+        "unpaid_share_low": min(shares) if shares else None,
+        "unpaid_share_high": max(shares) if shares else None,
+        "can_tell": "the time between jobs that follow each other closely, and the time on jobs",
+        "cannot_tell": (f"time logged in before the first job, after the last, or in gaps over {gap:g} "
+                        "minutes; so waiting is a lower bound, and no wait longer than the rule is seen"),
+    }
+
+
+def currency(sel: Selection) -> str | None:
+    """The currency of the period's earnings (the dominant one when several, said in the pay notes)."""
+    return pay_mod.dominant_currency(sel.rows("earnings"), [])
+
+
+def pay(sel: Selection, worker: str | None = None) -> dict[str, Any]:
+    """Earnings, pay per hour, costs, contributions and net pay of one worker over the span."""
+    who = worker if worker is not None else _only_worker(sel)
+    account = sel.figure("time", who) if who is not None else None
+    earnings = sel.of_worker("earnings", who) if who is not None else sel.raw("earnings")
+    jobs = sel.of_worker("jobs", who) if who is not None else sel.raw("jobs")
+    return pay_mod.pay_summary(earnings, jobs, account, sel.span, sel.config, sel.figure("currency"))
+
+
+def pay_by_period(sel: Selection, freq: Literal["week", "month"]) -> pd.DataFrame:
+    """Pay per local week or month of the selection's one worker, with a `partial` column (a period the
+    data covers only in part: drawn apart, kept out of "N of M periods" counts)."""
+    who = _only_worker(sel)
+    account = sel.figure("time", who) if who is not None else None
+    if who is None or account is None or account.source is None:
+        return pd.DataFrame()
+    table = pay_mod.pay_by_period(sel.of_worker("earnings", who), sel.of_worker("jobs", who), account, freq,
+                                  sel.config, sel.figure("currency"), period=sel.span)
+    if not table.empty:
+        table["partial"] = partial_periods(list(pd.DatetimeIndex(table.index)), freq, sel.covered_days)
+    return table
+
+
+def time_by_period(sel: Selection, freq: Literal["day", "week", "month"]) -> pd.DataFrame:
+    """P0–P3 hours per local day, week or month of the one worker, with a `partial` column."""
+    account = sel.figure("time", _only_worker(sel))
+    if account is None or account.source is None:
+        return pd.DataFrame()
+    table = {"day": account.by_day, "week": account.by_week, "month": account.by_month}[freq].copy()
+    if not table.empty:
+        table["partial"] = partial_periods(list(pd.DatetimeIndex(table.index)), freq, sel.covered_days)
+    return table
+
+
+def pay_changes(sel: Selection, measure: str) -> dict[str, Any]:
+    """Days the daily pay `measure` (per_job, per_km, per_minute) changed (toolkit.analytics.changepoints)."""
+    from toolkit.analytics.changepoints import pay_changes as changes
+
+    return changes(sel.rows("jobs"), sel.rows("earnings"), measure=measure, tz=sel.zone)
+
+
+def sanctions(sel: Selection) -> dict[str, Any]:
+    """Sanctions in the period: total, hours blocked (the union of block intervals, cut to the span, so
+    two overlapping blocks count once) and the blocks without a duration."""
+    from toolkit.analytics import intervals as iv
+
+    every, inside, span = sel.raw("sanctions"), sel.rows("sanctions"), sel.span
+    if every.empty:
+        return {"total": None, "blocked_h": None, "blocks_without_duration": 0}
+    blocks = every[(every["kind"] == "block") | (every["duration_s"] > 0)]
+    dated = blocks[blocks["duration_s"].notna()]
+    start = iv.epoch_us(dated["at"])
+    end = start + dated["duration_s"].to_numpy(dtype=float) * iv.US_PER_S
+    if span is not None:
+        start, end = iv.clipped(start, end, *iv.epoch_us(pd.DatetimeIndex(list(span))))
+    blocked = float(iv.total_length(start, end)) / iv.US_PER_S / 3600 if len(start) else 0.0
+    no_duration = int((blocks["duration_s"].isna() & blocks.index.isin(inside.index)).sum())
+    return {"total": int(len(inside)), "blocked_h": None if no_duration and not len(start) else blocked,
+            "blocks_without_duration": no_duration}
+
+
+def _only_worker(sel: Selection) -> str | None:
+    if sel.worker is not None:
+        return sel.worker
+    workers = sel.workers
+    return workers[0] if len(workers) == 1 else None
