@@ -27,7 +27,6 @@ import json
 import os
 import queue
 import threading
-import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,8 @@ import pyarrow as pa
 
 from parsers import PARSER_VERSION
 from parsers.base import Batch, Member, ParseContext, Rule, first_rule
+from parsers.common.zone_clues import check_given_zone, note_zone_support, read_zone_facts, zone_record
+from parsers.common.zone_evidence import propose_zone, valid_zone
 from parsers.registry import COMMON_RULES, detect_platform, module_for
 from toolkit.archive import Export, Limits, open_export
 from toolkit.errors import IngestError, IssueLog
@@ -88,6 +89,7 @@ class IngestReport:
     rows: dict[str, int] = field(default_factory=dict)
     stored: dict[str, dict[str, int]] = field(default_factory=dict)
     error: dict[str, str] | None = None
+    zone_evidence: dict[str, Any] | None = None  # what the export says about its zone
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -127,6 +129,7 @@ def ingest_export(path: Path, store: Path, worker: str = "me", tz: str | None = 
     except IngestError as exc:
         report.status = "refused"
         report.error = {"kind": exc.kind, "member": exc.member, "detail": exc.detail}
+        propose_zone(report.error, report.zone_evidence)  # "needs --tz": the zone the export points to
     return report
 
 
@@ -145,9 +148,12 @@ def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, str
     module = module_for(detection.platform, detection.layout)
     ctx = ParseContext(platform=detection.platform, layout=detection.layout, user_tz=tz,
                        issues=IssueLog(strict=strict))
+    read_zone_facts(export.members, COMMON_RULES + list(module.RULES), ctx)
     prepare = getattr(module, "prepare", None)
     if prepare is not None:
         prepare(export, ctx)
+    report.zone_evidence = zone_record(ctx)
+    check_given_zone(ctx)  # a --tz that the export contradicts stops here, before anything is written
     report.platform, report.layout = detection.platform, detection.layout
     rules: list[Rule] = COMMON_RULES + list(module.RULES)
     with store_lock(store), ExportWriter(store, export.export_id, detection.platform, worker) as staged, \
@@ -164,6 +170,7 @@ def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, str
                 progress(done / total, member.path)
             report.files.append(_ingest_member(member, rules, ctx, writer, worker, export.export_id))
             done += max(member.size, 1)
+        note_zone_support(ctx)
         _finish_report(report, ctx)
         manifest = _manifest(report, export, detection.evidence, tz)
         writer.drain()
@@ -293,6 +300,7 @@ def _manifest(report: IngestReport, export: Export, evidence: tuple[str, ...],
         "kind": export.kind, "platform": report.platform, "layout": report.layout,
         "detection_evidence": list(evidence), "parser_version": PARSER_VERSION,
         "worker_id": report.worker_id, "user_tz": tz, "tz_decisions": report.tz_decisions,
+        "zone_evidence": report.zone_evidence,
         "files": [f.to_dict() for f in report.files], "rows_parsed": report.rows,
         "issues": report.issues, "issue_samples": report.issue_samples,
     }
@@ -304,6 +312,7 @@ def _fill_from_manifest(report: IngestReport, manifest: dict[str, Any]) -> None:
     report.layout = manifest.get("layout")
     report.worker_id = manifest.get("worker_id")
     report.tz_decisions = list(manifest.get("tz_decisions", []))
+    report.zone_evidence = manifest.get("zone_evidence")
     report.issues = dict(manifest.get("issues", {}))
     report.rows = dict(manifest.get("rows_parsed", {}))
     report.files = [FileOutcome(**f) for f in manifest.get("files", [])]
@@ -316,13 +325,8 @@ def _unknown(member: Member) -> FileOutcome:
 
 
 def _check_zone(tz: str | None) -> None:
-    if tz is None:
-        return
-    try:
-        zoneinfo.ZoneInfo(tz)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise IngestError("needs_timezone", "--tz",
-                          "the time zone given is not an IANA zone name (for example Europe/Paris)") from exc
+    if tz is not None:
+        valid_zone(tz)
 
 
 def report_json(reports: list[IngestReport]) -> str:

@@ -22,8 +22,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
-from functools import cache
-from importlib import resources
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -31,6 +29,7 @@ import pandas as pd
 
 from parsers.base import Member, ParseContext
 from parsers.common import read_csv, row_offsets, utc, zone_names
+from parsers.common.zone_evidence import ZoneEvidence, country_zones
 from parsers.uber import patterns
 from toolkit.errors import IngestError
 
@@ -80,20 +79,51 @@ def state_facts(members: Sequence[Member], ctx: ParseContext) -> None:
         files = ", ".join(m.path for m in trips)
         ctx.export_tz_evidence = f"the timezone column of the trips file(s) {files} ({count} of {rows} rows)"
         return
-    found = _zone_from_members(members, scratch)
+    found = _zone_from_members(members, scratch, ctx.facts.get("zone_evidence"))
     if found is not None:
         ctx.export_tz, ctx.export_tz_evidence = found
 
 
 def zone_from_pairs(instants: pd.Series, offsets: pd.Series, hints: AbstractSet[str] = frozenset(),
-                    sources: str = "the export") -> tuple[str, str] | None:
+                    sources: str = "the export",
+                    places: ZoneEvidence | None = None) -> tuple[str, str] | None:
     """The zone (and the evidence) whose UTC offset at each instant is the paired offset; None if none.
 
-    `hints` (lower-case place names, e.g. from folder names) pick among zones that fit equally.
+    Among zones that fit equally, the one the export's places point to (`places`: coordinates, city
+    names, currency) is used, else one that `hints` (lower-case place names, e.g. from folder names) name.
 
     Example:
         >>> t = pd.Series(pd.to_datetime(["2024-01-15 12:00", "2024-01-16 12:00"], utc=True))
         >>> zone_from_pairs(t, pd.Series(pd.to_timedelta(["1h", "5h"]))) is None  # no zone does both
+        True
+    """
+    found = fitting_zones(instants, offsets)
+    if found is None:
+        return None
+    fit, sample = found
+    pointed = places.ranked() if places is not None else ()
+    rank = {z: i for i, z in enumerate(pointed)}
+    fit.sort(key=lambda z: (rank.get(z, len(rank)), _place(z) not in hints,
+                            REGIONS.index(z.split("/")[0]), z))
+    shown = ", ".join(_hhmm(o) for o in sorted(set(sample["offset"])))
+    evidence = (f"UTC and local times side by side in {sources} ({len(sample)} pairs from "
+                f"{sample['utc'].min():%Y-%m-%d} to {sample['utc'].max():%Y-%m-%d}, UTC offsets {shown}) "
+                f"fit {len(fit)} zone(s)")
+    if len(fit) > 1:
+        evidence += (f" ({', '.join(fit[:5])}{', …' if len(fit) > 5 else ''}), which convert the local times "
+                     f"of that period identically; {fit[0]} was used")
+        if places is not None and fit[0] in pointed:
+            evidence += ", where " + "; ".join(c.describe() for c in places.support(fit[0]))
+    return fit[0], evidence
+
+
+def fitting_zones(instants: pd.Series, offsets: pd.Series) -> tuple[list[str], pd.DataFrame] | None:
+    """The zones whose UTC offset at each instant is the paired one, with the pairs tested; None if none.
+
+    Example:
+        >>> t = pd.Series(pd.to_datetime(["2024-01-15 12:00", "2024-07-15 12:00"], utc=True))
+        >>> fit, _ = fitting_zones(t, pd.Series(pd.to_timedelta(["-8h", "-7h"])))
+        >>> "America/Los_Angeles" in fit and "Europe/Paris" not in fit
         True
     """
     sample = _spread(pd.DataFrame({"utc": instants, "offset": offsets}).dropna())
@@ -104,24 +134,15 @@ def zone_from_pairs(instants: pd.Series, offsets: pd.Series, hints: AbstractSet[
     wall = sample["utc"].dt.tz_localize(None)
     fit = [z for z in fit if bool((sample["utc"].dt.tz_convert(z).dt.tz_localize(None) - wall
                                    == sample["offset"]).all())]
-    if not fit:
-        return None
-    fit.sort(key=lambda z: (_place(z) not in hints, REGIONS.index(z.split("/")[0]), z))
-    shown = ", ".join(_hhmm(o) for o in sorted(set(sample["offset"])))
-    evidence = (f"UTC and local times side by side in {sources} ({len(sample)} pairs from "
-                f"{sample['utc'].min():%Y-%m-%d} to {sample['utc'].max():%Y-%m-%d}, UTC offsets {shown}) "
-                f"fit {len(fit)} zone(s)")
-    if len(fit) > 1:
-        evidence += (f" ({', '.join(fit[:5])}{', …' if len(fit) > 5 else ''}), which convert the local times "
-                     f"of that period identically; {fit[0]} was used")
-    return fit[0], evidence
+    return (fit, sample) if fit else None
 
 
-def _zone_from_members(members: Sequence[Member], scratch: ParseContext) -> tuple[str, str] | None:
+def _zone_from_members(members: Sequence[Member], scratch: ParseContext,
+                       places: ZoneEvidence | None) -> tuple[str, str] | None:
     instants: list[pd.Series] = []
     offsets: list[pd.Series] = []
     parts = {part for m in members for part in re.split(r"[/\-_ .]", m.path) if part}
-    hints = {_place(part) for part in parts} | {_place(z) for p in parts for z in _country_zones().get(p, ())}
+    hints = {_place(part) for part in parts} | {_place(z) for p in parts for z in country_zones().get(p, ())}
     sources: list[str] = []
     for member in members:
         pairs = next((cols for pattern, cols in PAIR_COLUMNS if patterns.matches(pattern, member.path)), ())
@@ -137,7 +158,7 @@ def _zone_from_members(members: Sequence[Member], scratch: ParseContext) -> tupl
     if not instants:
         return None
     return zone_from_pairs(pd.concat(instants, ignore_index=True), pd.concat(offsets, ignore_index=True),
-                           hints, ", ".join(sources))
+                           hints, ", ".join(sources), places)
 
 
 def _frames(member: Member, scratch: ParseContext) -> Iterator[pd.DataFrame]:
@@ -169,22 +190,6 @@ def _boundaries(sample: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timedelta]]
 def _fits(zone: str, probes: list[tuple[datetime, timedelta]]) -> bool:
     tz = ZoneInfo(zone)
     return all(t.astimezone(tz).utcoffset() == o for t, o in probes)
-
-
-@cache
-def _country_zones() -> dict[str, tuple[str, ...]]:
-    """ISO country code -> its IANA zones (tzdata's zone.tab), so a folder named `CH-Lausanne` hints
-    Europe/Zurich among zones that fit equally."""
-    try:
-        text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return {}
-    out: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        fields = line.split("\t")
-        if len(fields) >= 3 and not line.startswith("#"):
-            out.setdefault(fields[0], []).append(fields[2])
-    return {code: tuple(zones) for code, zones in out.items()}
 
 
 def _place(name: str) -> str:
