@@ -9,8 +9,39 @@ Modules (plain functions over the store's pandas frames, never mutating their in
 - `dispatch`, `ratings`, `legal`, `changepoints`, `quest`: offers, ratings, legal indicators, rate
   changes and bonus feasibility.
 
+Every function the README names is importable from here (`from toolkit.analytics import pay_changes`);
+the modules load when a name is first asked for, so importing one analysis does not load them all.
+
 Example:
     >>> from toolkit.analytics import intervals
     >>> intervals.STATE_PRIORITY[0]
     'on_job'
+    >>> from toolkit.analytics import pay_changes
+    >>> pay_changes.__module__
+    'toolkit.analytics.changepoints'
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+PUBLIC = {
+    "time_accounting": "time", "pickup_waits": "time", "job_intervals": "time",
+    "pay_summary": "pay", "pay_by_period": "pay", "earnings_by_category": "pay", "minimum_wage": "pay",
+    "sector_minimums": "minimums",
+    "offer_rates": "dispatch", "offers_per_online_hour": "dispatch", "blocks_after_rejections": "dispatch",
+    "pay_changes": "changepoints", "pay_rates": "changepoints",
+    "quest_feasibility": "quest",
+    "rating_summary": "ratings", "low_rating_effects": "ratings", "sanctions_timeline": "ratings",
+    "lom_indicators": "legal", "subordination_signs": "legal",
+}
+"""Public function -> the module of `toolkit.analytics` that defines it."""
+
+__all__ = sorted(PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in PUBLIC:
+        raise AttributeError(f"module 'toolkit.analytics' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"toolkit.analytics.{PUBLIC[name]}"), name)
