@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
@@ -182,8 +182,8 @@ class Selection:
             for column in TIME_COLUMNS[table]:
                 values = frame[column].dropna() if column in frame.columns else frame.iloc[:0]
                 if len(values):
-                    lows.append(pd.Timestamp(values.min()))
-                    highs.append(pd.Timestamp(values.max()))
+                    lows.append(cast(pd.Timestamp, values.min()))
+                    highs.append(cast(pd.Timestamp, values.max()))
         if not lows:
             return None
         return local_day(min(lows), self.zone), local_day(max(highs), self.zone)
@@ -218,14 +218,12 @@ class Selection:
     @property
     def workers(self) -> list[str]:
         """The workers with rows in the analysed tables."""
-        return self.cached(("workers",), lambda: sorted(set().union(
-            *(set(self.raw(t)["worker_id"]) for t in ANALYSED))))
+        return self.cached(("workers",), lambda: _distinct(self, "worker_id"))
 
     @property
     def platforms(self) -> list[str]:
         """The platforms with rows in the analysed tables."""
-        return self.cached(("platforms",), lambda: sorted(set().union(
-            *(set(self.raw(t)["platform"]) for t in ANALYSED))))
+        return self.cached(("platforms",), lambda: _distinct(self, "platform"))
 
     def of_worker(self, table: str, worker: str, cut: bool = False) -> pd.DataFrame:
         """One worker's rows of `table` (all of them, or only those in the period with `cut`)."""
@@ -254,6 +252,13 @@ class Selection:
         from toolkit.metrics import metrics_of
 
         return self.cached(("metrics",), lambda: metrics_of(self))
+
+
+def _distinct(sel: Selection, column: str) -> list[str]:
+    found: set[str] = set()
+    for table in ANALYSED:
+        found.update(str(v) for v in sel.raw(table)[column].dropna().unique())
+    return sorted(found)
 
 
 def _is_zone(name: str) -> bool:
