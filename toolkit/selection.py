@@ -57,6 +57,7 @@ def export_zone(store: Path, worker: str | None = None, platform: str | None = N
         'no export states a time zone: days are cut in UTC'
     """
     zones: Counter[str] = Counter()
+    places: Counter[str] = Counter()  # the zone each export's places point to (parsers' zone evidence)
     for manifest in list_manifests(store):
         if worker not in (None, manifest.get("worker_id")):
             continue
@@ -67,8 +68,15 @@ def export_zone(store: Path, worker: str | None = None, platform: str | None = N
                 zones[str(decision["zone"])] += 1
         if manifest.get("user_tz"):
             zones[str(manifest["user_tz"])] += 1
+        proposal = (manifest.get("zone_evidence") or {}).get("proposal")
+        if proposal:
+            places[str(proposal)] += 1
     # a column stated in UTC says nothing of where the worker lived
     local = [z for z, _ in zones.most_common() if z not in ("UTC", "Etc/UTC") and _is_zone(z)]
+    if not local and places:
+        found = [z for z, _ in places.most_common() if _is_zone(z)]
+        return ZoneChoice(found[0], "exports", f"the exports give times in UTC; their places (coordinates, "
+                          f"city names, currency) lie in {found[0]}: days are cut there", tuple(found[1:]))
     if not local:
         return ZoneChoice("UTC", "none", "no export states a time zone: days are cut in UTC")
     note = None
