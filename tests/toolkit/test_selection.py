@@ -30,7 +30,9 @@ from toolkit.selection import Selection, export_zone
         ("Australia/Sydney", date(2026, 4, 5), 25, "2026-04-04 13:00:00+00:00"),
     ],
 )
-def test_a_local_day_has_the_length_the_clocks_give_it(zone: str, day: date, hours: int, first_utc: str) -> None:
+def test_a_local_day_has_the_length_the_clocks_give_it(
+    zone: str, day: date, hours: int, first_utc: str
+) -> None:
     start, end = local_day_span(day, day, zone)
     assert str(start) == first_utc
     assert (end - start).total_seconds() == hours * 3600
@@ -114,8 +116,9 @@ def test_each_table_is_read_once_and_time_accounted_once(tmp_path: Path, monkeyp
 
 
 def test_a_partial_last_month_is_marked(tmp_path: Path) -> None:
-    rows = [seg("waiting", "08:00", "10:00"), {**seg("on_job", "10:00", "11:00"),
-                                                "start_at": "2026-02-02T10:00Z", "end_at": "2026-02-02T11:00Z"}]
+    february = {**seg("on_job", "10:00", "11:00"), "start_at": "2026-02-02T10:00Z",
+                "end_at": "2026-02-02T11:00Z"}
+    rows = [seg("waiting", "08:00", "10:00"), february]
     ingest(tmp_path, {"status_segments": rows}, zone="UTC")
     by_month = Selection(tmp_path, "w1", zone="UTC").figure("time_by_period", "month")
     assert by_month["partial"].tolist() == [True, True]  # data from 5 January to 2 February only
