@@ -1,7 +1,5 @@
-"""Maps for the pages: pydeck maps that fetch nothing from the network, and the home-area privacy mask.
-
-The privacy mask follows methods.md §6.2: the home anchor is the H3 res-8 cell most often seen at night
-or where a working day began or ended; everything within the chosen radius of it is left off the map.
+"""Maps for the pages: pydeck maps that fetch nothing from the network. The home-area privacy mask they
+apply is computed in `toolkit.geo` (`home_anchor`, `away_from`), re-exported here for the pages.
 """
 
 from __future__ import annotations
@@ -11,12 +9,14 @@ import urllib.parse
 from typing import Any
 
 import h3
-import numpy as np
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
 from pages.common import View
+from toolkit.geo import away_from, home_anchor
+
+__all__ = ["OFFLINE_MAP_STYLE", "away_from", "deck", "hex_map", "home_anchor"]
 
 OFFLINE_MAP_STYLE = "data:application/json," + urllib.parse.quote(
     json.dumps(
@@ -77,50 +77,3 @@ def hex_map(view: View, cells: pd.DataFrame) -> None:
         with slot:
             st.markdown(f"**{view.tr(title)}**")
             st.pydeck_chart(deck(view, [layer], lat, lon, 11, {"text": "{label}"}), height=380)
-
-
-def home_anchor(locations: pd.DataFrame, segments: pd.DataFrame, zone: str) -> tuple[float, float] | None:
-    """Where the worker most likely lives (methods.md §6.2): the H3 res-8 cell most often seen at night
-    (00:00-06:00 local) or where a day's work began or ended; the mean position inside it. None when no
-    cell is seen at least twice (too little to tell).
-
-    Used only to hide that area on the Map page; never shown nor stored.
-    """
-    points = []
-    if not locations.empty:
-        local = locations.assign(day=locations["ts"].dt.tz_convert(zone).dt.date).sort_values("ts")
-        night = local[local["ts"].dt.tz_convert(zone).dt.hour < 6]
-        points += [
-            night[["lat", "lon"]],
-            local.groupby("day").head(1)[["lat", "lon"]],
-            local.groupby("day").tail(1)[["lat", "lon"]],
-        ]
-    if not segments.empty and "start_lat" in segments:
-        local_day = segments["start_at"].dt.tz_convert(zone).dt.date
-        ordered = segments.assign(day=local_day).sort_values("start_at")
-        first = ordered.groupby("day").head(1)[["start_lat", "start_lon"]].set_axis(["lat", "lon"], axis=1)
-        last = ordered.groupby("day").tail(1)[["end_lat", "end_lon"]].set_axis(["lat", "lon"], axis=1)
-        points += [first, last]
-    candidates = pd.concat(points).dropna() if points else pd.DataFrame(columns=["lat", "lon"])
-    if candidates.empty:
-        return None
-    cells = [
-        h3.latlng_to_cell(float(a), float(b), 8)
-        for a, b in zip(candidates["lat"], candidates["lon"], strict=True)
-    ]
-    seen = pd.Series(cells).value_counts()
-    if seen.iloc[0] < 2:
-        return None
-    top = seen.index[0]
-    inside = candidates[[c == top for c in cells]]
-    return float(inside["lat"].mean()), float(inside["lon"].mean())
-
-
-def away_from(lat: pd.Series, lon: pd.Series, anchor: tuple[float, float], radius_m: float) -> pd.Series:
-    """True for positions further than `radius_m` from `anchor` (unknown positions count as away)."""
-
-    rlat, rlon = np.radians(anchor[0]), np.radians(anchor[1])
-    plat, plon = np.radians(lat.astype(float)), np.radians(lon.astype(float))
-    a = np.sin((plat - rlat) / 2) ** 2 + np.cos(rlat) * np.cos(plat) * np.sin((plon - rlon) / 2) ** 2
-    distance = 2 * 6_371_000 * np.arcsin(np.sqrt(a))
-    return pd.Series(~(distance <= radius_m), index=lat.index)

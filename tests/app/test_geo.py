@@ -10,7 +10,8 @@ import urllib.parse
 import numpy as np
 import pandas as pd
 
-from pages.geo import OFFLINE_MAP_STYLE, away_from, home_anchor
+from pages.geo import OFFLINE_MAP_STYLE
+from toolkit.geo import away_from, home_anchor
 
 HOME = (48.8400, 2.3900)
 WORK = (48.8700, 2.3300)
