@@ -15,7 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from pages import common
-from parsers.base import ParseContext
 from parsers.profiles import (
     FileEntry,
     Ignore,
@@ -24,23 +23,19 @@ from parsers.profiles import (
     check_profile,
     check_profile_fields,
     dump_profile,
-    guess_records,
     propose_mapping,
-    read_frames,
-    read_header,
     save_profile,
 )
 from parsers.profiles.model import FORMATS, column_type, unit_factors, vocabulary
 from parsers.profiles.propose import column_scores, guess_unit, propose_label
-from parsers.registry import detect_platform, is_clutter
-from toolkit.archive import open_export
+from parsers.profiles.survey import survey_export
+from parsers.registry import detect_platform
 from toolkit.errors import IngestError
 from toolkit.schema import REQUIRED, TABLES, body_columns
 
 ZIP_KEY = "_gigdata_mapping_zip"
 FILES_KEY = "_gigdata_mapping_files"
 CHECK_KEY = "_gigdata_mapping_check"
-SAMPLE_ROWS = 50
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Map an unknown export",
@@ -165,38 +160,6 @@ def t(key: str, **values: Any) -> str:
     """This page's string `key` in the session's language."""
     text = STRINGS[tr.lang][key]
     return text.format(**values) if values else text
-
-
-def _read_export(path: Path) -> dict[str, dict[str, Any]]:
-    """Per file: its format, header and first rows (or why it cannot be read); nothing else is read."""
-    files: dict[str, dict[str, Any]] = {}
-    with open_export(path) as export:
-        for member in export.members:
-            if is_clutter(member.path):
-                continue
-            fmt = {"xlsx": "xlsx", "json": "json"}.get(member.path.rsplit(".", 1)[-1].lower(), "csv")
-            try:
-                records = guess_records(member) if fmt == "json" else ""
-                probe = FileEntry(table="jobs", path=member.path, format=fmt, records=records)
-                header = read_header(member, probe)
-                frame = next(read_frames(member, probe, ParseContext("", ""), chunk_rows=SAMPLE_ROWS), None)
-                sample = pd.DataFrame() if frame is None else frame.head(SAMPLE_ROWS)
-                files[member.path] = {
-                    "format": fmt,
-                    "header": header,
-                    "sample": sample,
-                    "records": records,
-                    "error": "",
-                }
-            except IngestError as exc:
-                files[member.path] = {
-                    "format": fmt,
-                    "header": [],
-                    "sample": pd.DataFrame(),
-                    "records": "",
-                    "error": exc.detail,
-                }
-    return files
 
 
 def _head_widgets() -> Profile:
@@ -418,7 +381,7 @@ if not zip_path or not Path(zip_path).is_file():
     st.stop()
 try:
     if FILES_KEY not in st.session_state:
-        st.session_state[FILES_KEY] = _read_export(Path(zip_path))
+        st.session_state[FILES_KEY] = survey_export(Path(zip_path))
 except IngestError as exc:
     st.error(exc.detail)
     st.stop()
