@@ -81,8 +81,10 @@ def estimate(sel: Selection) -> dict[str, Any] | None:
         "unpaid_share_low": min(shares) if shares else None,
         "unpaid_share_high": max(shares) if shares else None,
         "can_tell": "the time between jobs that follow each other closely, and the time on jobs",
-        "cannot_tell": (f"time logged in before the first job, after the last, or in gaps over {gap:g} "
-                        "minutes; so waiting is a lower bound, and no wait longer than the rule is seen"),
+        "cannot_tell": (f"time logged in before the first job, after the last or in gaps over {gap:g} "
+                        f"minutes (left out), nor whether a gap under {gap:g} minutes was spent logged in "
+                        "(counted as waiting): no wait longer than the rule is seen, and the band shows how "
+                        "much the figures move with the rule"),
     }
 
 

@@ -31,6 +31,8 @@ from toolkit.config import Config
 from toolkit.periods import row_time
 from toolkit.selection import ANALYSED, Selection
 
+ZONE_SOURCES = {"exports": "the zone of the exports", "given": "the zone given with --zone",
+                "none": "no export states a zone"}
 DEFINITIONS = {
     "waiting_h": "P1: online with no job (unpaid), union over platforms",
     "to_pickup_h": "P2: accepted, going to and waiting at the pickup",
@@ -119,7 +121,8 @@ def render_metrics(m: dict[str, Any]) -> str:
     console = Console(file=buffer, width=100, color_system=None, force_terminal=False)
     period = m["period"]
     console.print(f"{m['workers']} worker(s), platforms: {', '.join(m['platforms']) or '-'}; "
-                  f"{period['start'] or '?'} to {period['end'] or '?'} ({period['zone']})")
+                  f"{period['start'] or '?'} to {period['end'] or '?'}, local days in {period['zone']} "
+                  f"({ZONE_SOURCES.get(period.get('zone_source') or '', 'zone')})")
     cur = m["pay"]["currency"] or ""
     estimate = m["time"].get("estimate")
     est = " (estimated)" if estimate else ""
