@@ -115,47 +115,86 @@ else:
     common.chart(_rates_chart(rates["by_hour"], "hour", tr("time.hour")), view, height=260)
     st.caption(tr("dispatch.by_hour_explain", zone=view.zone))
 
-# --- refusals and what followed
+# --- refusals, the sanctions for them and the blocks that followed
 st.subheader(tr("dispatch.refusals_title"))
-blocks = blocks_after_rejections(t["sanctions"] if not t["sanctions"].empty else None, offers, segments)
-table = blocks["blocks"]
-if table is None or table.empty:
-    st.info(tr("dispatch.no_blocks"))
+sel = compute.selection(view)
+every = sel.raw("sanctions")
+penalties = compute.headline(view)["sanctions"]  # the Overview's figures (toolkit.analytics.sanctions)
+blocks = common.per_view(
+    view,
+    "blocks_after_rejections",
+    lambda: blocks_after_rejections(None if every.empty else every, offers, segments, span=sel.span),
+)
+table = blocks["table"]
+if penalties.get("total") is None:
+    st.info(tr("dispatch.no_sanctions"))
 else:
-    cols2 = st.columns(3)
+    cols2 = st.columns(4)
+    common.figure(
+        tr("dispatch.refusal_sanctions"),
+        tr.integer(penalties.get("refusal_sanctions")),
+        tr("dispatch.refusal_sanctions_explain", blocks=tr.integer(penalties.get("refusal_blocks"))),
+        cols2[0],
+        key="fig-refusal-sanctions",
+    )
     common.figure(
         tr("dispatch.blocks"),
-        tr.integer(len(table)),
+        tr.integer(penalties.get("blocks")),
         tr("dispatch.blocks_explain"),
-        cols2[0],
+        cols2[1],
         key="fig-blocks",
     )
     common.figure(
-        tr("dispatch.blocks_after"),
-        tr.integer(int(table["after_refusals"].sum())),
-        tr("dispatch.blocks_after_explain"),
-        cols2[1],
-        key="fig-blocks-after",
-    )
-    common.figure(
-        tr("dispatch.blocked_h"),
-        tr.hours(blocks.get("total_blocked_h")),
+        tr("overview.blocked_h.label"),
+        tr.hours(penalties.get("blocked_h")),
         tr("dispatch.blocked_h_explain"),
         cols2[2],
         key="fig-blocked",
     )
-    shown = pd.DataFrame(
-        {
-            tr("dispatch.col_at"): [tr.datetime(a, view.zone) for a in table["at"]],
-            tr("dispatch.col_rule"): table["rule"],
-            tr("dispatch.col_refusals"): table["refusals_before"],
-            tr("dispatch.col_hours"): [tr.number(h, 1) for h in table["hours_cost"]],
-            tr("dispatch.col_source"): [
-                f"{f} #{r}" for f, r in zip(table["source_file"], table["source_row"], strict=True)
-            ],
-        }
+    common.figure(
+        tr("dispatch.refusal_blocked_h"),
+        tr.hours(penalties.get("refusal_blocked_h")),
+        tr("dispatch.refusal_blocked_h_explain"),
+        cols2[3],
+        key="fig-refusal-blocked",
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    missing = penalties.get("blocks_without_duration") or 0
+    if missing:
+        state = "unknown" if penalties.get("blocked_h") is None else "partial"
+        st.caption(tr(f"dispatch.blocked_h_{state}", n=tr.integer(missing)))
+    if blocks.get("blocks_after_refused_offers") is not None:
+        common.figure(
+            tr("dispatch.blocks_after"),
+            tr.integer(blocks["blocks_after_refused_offers"]),
+            tr("dispatch.blocks_after_explain"),
+            key="fig-blocks-after",
+        )
+    if table is None or table.empty:
+        st.info(tr("dispatch.no_blocks"))
+    else:
+        yes_no = {True: tr("common.yes"), False: tr("common.no")}
+        shown = pd.DataFrame(
+            {
+                tr("dispatch.col_at"): [tr.datetime(a, view.zone) for a in table["at"]],
+                tr("ratings.kind"): [tr(f"ratings.kinds.{k}") for k in table["kind"]],
+                tr("dispatch.col_rule"): [
+                    r if isinstance(r, str) else tr("dispatch.no_rule") for r in table["rule"]
+                ],
+                tr("dispatch.col_refusal_rule"): [yes_no[bool(r)] for r in table["refusal_rule"]],
+                tr("dispatch.col_refusals"): [tr.integer(n) for n in table["refusals_before"]],
+                tr("dispatch.col_hours"): [tr.number(h, 1) for h in table["hours_cost"]],
+                tr("dispatch.col_cost_source"): [
+                    tr(f"dispatch.cost_source.{c or 'unknown'}") for c in table["cost_source"]
+                ],
+                tr("dispatch.col_source"): [
+                    f"{f} #{r}" for f, r in zip(table["source_file"], table["source_row"], strict=True)
+                ],
+            }
+        )
+        st.dataframe(shown, hide_index=True, width="stretch")
+        if offers is None:
+            st.caption(tr("dispatch.refusals_unknown"))
+        st.caption(tr("dispatch.hours_column_explain"))
 if rates["by_period"] is not None:
     followed = common.per_view(
         view,
@@ -166,7 +205,13 @@ if rates["by_period"] is not None:
     )
     if followed["table"] is not None:
         st.markdown(f"**{tr('dispatch.after_title', hours=tr.number(followed['horizon_h'], 0))}**")
-        after = followed["table"].copy()
+        after = pd.DataFrame(
+            {
+                c: [tr.integer(v) if c == "n" else tr.number(v, 2) for v in col]
+                for c, col in followed["table"].items()
+            },
+            index=followed["table"].index,
+        )
         after.index = [
             tr(f"dispatch.decision.{d}") if tr.has(f"dispatch.decision.{d}") else d for d in after.index
         ]
@@ -175,7 +220,7 @@ if rates["by_period"] is not None:
                 c: tr(f"dispatch.after_col.{c}") for c in after.columns if tr.has(f"dispatch.after_col.{c}")
             }
         )
-        st.dataframe(after.round(2), width="stretch")
+        st.dataframe(after, width="stretch")
         st.caption(tr("dispatch.after_caveat"))
 common.notes(view, list(rates.get("notes", [])) + list(blocks.get("notes", [])))
 

@@ -118,30 +118,51 @@ else:
 
 # --- sanctions
 st.subheader(tr("ratings.sanctions_title"))
-sanctions = sanctions_timeline(t["sanctions"] if not t["sanctions"].empty else None)
+sel = compute.selection(view)
+every = sel.raw("sanctions")
+penalties = compute.headline(view)["sanctions"]  # the Overview's figures (toolkit.analytics.sanctions)
+sanctions = common.per_view(
+    view, "sanctions_timeline", lambda: sanctions_timeline(None if every.empty else every, sel.span)
+)
 timeline = sanctions.get("timeline")
-if timeline is None or timeline.empty:
+if penalties.get("total") is None or timeline is None or timeline.empty:
     st.info(tr("ratings.no_sanctions"))
 else:
-    cols2 = st.columns(2)
+    cols2 = st.columns(3)
     common.figure(
         tr("overview.sanctions.label"),
-        tr.integer(sanctions["total"]),
+        tr.integer(penalties["total"]),
         tr("overview.sanctions.explain"),
         cols2[0],
         key="fig-sanctions-total",
     )
     common.figure(
         tr("overview.blocked_h.label"),
-        tr.hours(sanctions.get("blocked_h")),
-        tr("overview.blocked_h.explain"),
+        tr.hours(penalties.get("blocked_h")),
+        tr("ratings.blocked_h_explain"),
         cols2[1],
         key="fig-sanctions-blocked",
     )
+    common.figure(
+        tr("ratings.refusal_sanctions"),
+        tr.integer(penalties.get("refusal_sanctions")),
+        tr(
+            "ratings.refusal_sanctions_explain",
+            blocks=tr.integer(penalties.get("refusal_blocks")),
+            hours=tr.hours(penalties.get("refusal_blocked_h")),
+        ),
+        cols2[2],
+        key="fig-sanctions-refusals",
+    )
+    missing = penalties.get("blocks_without_duration") or 0
+    if missing:
+        state = "unknown" if penalties.get("blocked_h") is None else "partial"
+        st.caption(tr(f"ratings.blocked_h_{state}", n=tr.integer(missing)))
     points = timeline.assign(
         at=timeline["at"].dt.tz_convert(view.zone).dt.tz_localize(None),
         kind_label=[tr(f"ratings.kinds.{k}") for k in timeline["kind"]],
-        hours=timeline["blocked_h"].fillna(0.0),
+        hours=timeline["stated_h"].fillna(0.0),
+        rule=[r if isinstance(r, str) else tr("ratings.no_rule") for r in timeline["rule"]],
     )
     kinds = sorted(set(points["kind_label"]))
     chart = (
@@ -159,21 +180,25 @@ else:
                 alt.Tooltip("at:T", title=tr("ratings.when"), format="%d/%m/%Y %H:%M"),
                 alt.Tooltip("kind_label:N", title=" "),
                 alt.Tooltip("rule:N", title=tr("dispatch.col_rule")),
-                alt.Tooltip("hours:Q", title=tr("dispatch.col_hours"), format=",.1f"),
+                alt.Tooltip("hours:Q", title=tr("ratings.col_stated_h"), format=",.1f"),
             ],
         )
     )
     common.chart(chart, view, height=200)
+    yes_no = {True: tr("common.yes"), False: tr("common.no")}
     shown = pd.DataFrame(
         {
             tr("dispatch.col_at"): [tr.datetime(a, view.zone) for a in timeline["at"]],
             tr("ratings.kind"): [tr(f"ratings.kinds.{k}") for k in timeline["kind"]],
-            tr("dispatch.col_rule"): timeline["rule"],
-            tr("dispatch.col_hours"): [tr.number(h, 1) for h in timeline["blocked_h"]],
+            tr("dispatch.col_rule"): points["rule"],
+            tr("dispatch.col_refusal_rule"): [yes_no[bool(r)] for r in timeline["refusal"]],
+            tr("ratings.col_stated_h"): [tr.number(h, 1) for h in timeline["stated_h"]],
+            tr("ratings.col_added_h"): [tr.number(h, 1) for h in timeline["blocked_h"]],
             tr("dispatch.col_source"): [
                 f"{f} #{r}" for f, r in zip(timeline["source_file"], timeline["source_row"], strict=True)
             ],
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(tr("ratings.table_explain"))
     common.notes(view, list(sanctions.get("notes", [])))

@@ -1,4 +1,5 @@
-"""Ratings and sanctions (methods.md §4): distribution, trend, what followed low ratings, sanctions timeline.
+"""Ratings and sanctions (methods.md §4): distribution, trend, what followed low ratings; the sanctions
+timeline and hours blocked are `toolkit.analytics.sanctions`'s (re-exported here: `sanctions_timeline`).
 
 Uber's driver rating is the mean of the 500 most recent rider ratings (after Uber's own exclusions,
 which an export does not show), so `rating_summary` gives the raw rolling mean of the last 500 dated
@@ -24,6 +25,7 @@ from scipy import stats
 from toolkit.analytics.changepoints import period_start
 from toolkit.analytics.dispatch import offer_rates, online_hours
 from toolkit.analytics.intervals import Freq
+from toolkit.analytics.sanctions import sanctions_timeline as sanctions_timeline  # the one timeline
 
 CAVEAT = ("association within one worker, not a cause: busy or difficult shifts bring both low ratings and "
           "changes in offers and pay; the platform may also exclude some ratings the export still shows")
@@ -117,41 +119,6 @@ def low_rating_effects(
                      "windows)")
     return {"effects": effects, "events": events, "n_events": int(len(kept)), "low": low, "days": days,
             "sources": sources, "tz": tz, "caveat": CAVEAT, "notes": notes, "definition": EFFECT_DEFINITION}
-
-
-def sanctions_timeline(sanctions: pd.DataFrame | None) -> dict[str, Any]:
-    """Every sanction in time order with its kind, rule and blocked hours, and totals by kind and by rule.
-
-    Blocked hours: the stated duration of blocks (NaN when a block states none); 0 for other kinds
-    without a duration.
-
-    Example:
-        >>> s = pd.DataFrame({"at": pd.to_datetime(["2026-01-05 12:00"], utc=True), "kind": ["block"],
-        ...     "rule": ["consecutiveReject"], "duration_s": [21600.0], "source_file": ["r.csv"],
-        ...     "source_row": [2]})
-        >>> sanctions_timeline(s)["blocked_h"]
-        6.0
-    """
-    if sanctions is None or sanctions.empty:
-        return {"timeline": None, "by_kind": None, "by_rule": None,
-                "total": 0 if sanctions is not None else None,
-                "blocked_h": None, "source": "sanctions" if sanctions is not None else None,
-                "notes": ["no sanctions in the export" if sanctions is not None else "no sanctions table"]}
-    s = sanctions.sort_values("at", kind="stable")
-    duration = pd.to_numeric(s["duration_s"], errors="coerce") / 3600.0
-    is_block = (s["kind"] == "block") | (duration > 0)
-    blocked = duration.where(is_block | duration.notna(), 0.0)
-    timeline = pd.DataFrame({"at": s["at"], "kind": s["kind"], "rule": s["rule"], "blocked_h": blocked,
-                             "source_file": s["source_file"], "source_row": s["source_row"]})
-    timeline = timeline.reset_index(drop=True)
-    by_kind = timeline.groupby("kind").agg(count=("at", "size"), blocked_h=("blocked_h", "sum"))
-    by_rule = timeline.assign(rule=timeline["rule"].fillna("(no rule)")).groupby("rule").agg(
-        count=("at", "size"), blocked_h=("blocked_h", "sum"))
-    unknown = int(blocked.isna().sum())
-    return {"timeline": timeline, "by_kind": by_kind, "by_rule": by_rule, "total": int(len(timeline)),
-            "blocked_h": float(blocked.sum()), "source": "sanctions",
-            "notes": [f"{unknown} block(s) without a stated duration: not in blocked_h"] if unknown else [],
-            "definition": "blocked hours = stated duration of blocks (duration_s / 3600)"}
 
 
 def _stars(ratings: pd.DataFrame) -> pd.Series:

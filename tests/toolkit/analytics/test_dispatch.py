@@ -104,27 +104,35 @@ def block_worker(duration_s: float | None) -> tuple[pd.DataFrame, pd.DataFrame, 
 def test_six_hour_block_after_three_rejections_is_found_with_its_cost() -> None:
     offers, sanctions, segments = block_worker(duration_s=6 * 3600.0)
     result = blocks_after_rejections(sanctions, offers, segments)
-    blocks = result["blocks"]
-    assert len(blocks) == 1  # the notification is not a block
+    blocks = result["table"]
+    assert len(blocks) == 1  # the drivingHourLimits notification is neither a block nor a refusal sanction
     block = blocks.iloc[0]
-    assert block["refusals_before"] == 3 and bool(block["after_refusals"])
+    assert block["refusals_before"] == 3 and bool(block["after_refused_offers"])
+    assert bool(block["refusal_rule"]) and bool(block["block"])
     assert block["hours_cost"] == pytest.approx(6.0)
-    assert block["cost_source"] == "sanctions.duration_s"
+    assert block["cost_source"] == "stated"
     assert (block["source_file"], block["source_row"]) == ("11 - Driver App Restrictions.csv", 2)
     assert block["offer_rows"] == "offers.csv:5;offers.csv:6;offers.csv:7"
-    assert result["total_blocked_h"] == pytest.approx(6.0)
-    assert result["blocked_h_after_refusals"] == pytest.approx(6.0)
+    assert result["blocks_after_refused_offers"] == 1
+    assert result["summary"]["blocked_h"] == pytest.approx(6.0)
+    assert result["summary"]["refusal_blocked_h"] == pytest.approx(6.0)
 
 
 def test_block_without_stated_duration_is_costed_from_the_state_log() -> None:
     offers, sanctions, segments = block_worker(duration_s=None)
     sanctions = sanctions.assign(kind=["block", "notification"])
-    block = blocks_after_rejections(sanctions, offers, segments)["blocks"].iloc[0]
-    assert block["hours_cost"] == pytest.approx(6.0)
-    assert block["cost_source"].startswith("status_segments")
-    unknown = blocks_after_rejections(sanctions)["blocks"].iloc[0]
+    result = blocks_after_rejections(sanctions, offers, segments)
+    block = result["table"].iloc[0]
+    assert block["hours_cost"] == pytest.approx(6.0)  # offline 12:00-18:00, an estimate said to be one
+    assert block["cost_source"] == "relogin"
+    # the headline hours blocked count only stated lengths: this block states none, so they are unknown
+    assert result["summary"]["blocked_h"] is None and result["summary"]["blocks_without_duration"] == 1
+    alone = blocks_after_rejections(sanctions)
+    unknown = alone["table"].iloc[0]
     assert np.isnan(unknown["hours_cost"]) and np.isnan(unknown["refusals_before"])
-    assert bool(unknown["after_refusals"])  # the rule's name says rejections
+    assert unknown["after_refused_offers"] is None and alone["blocks_after_refused_offers"] is None
+    assert bool(unknown["refusal_rule"])  # the rule's name says rejections
+    assert alone["summary"]["refusal_blocks"] == 1
 
 
 def test_quiet_hour_after_rejections_is_measured_with_an_interval_excluding_zero() -> None:

@@ -4,8 +4,9 @@
   hours; offers per logged-in and per waiting hour — from per-offer rows when the export has them, else
   from hourly offer windows (each result says which in `source`);
 - `refusals`: what follows a rejection (offers, waiting and sanctions in the next hours, against what
-  follows an acceptance: an association within one worker, not a cause), blocks after consecutive
-  refusals and the hours they cost;
+  follows an acceptance: an association within one worker, not a cause), blocks and refusal sanctions
+  with the refused offers before each (hours blocked and refusal sanctions come from
+  `toolkit.analytics.sanctions`, re-exported here: `is_block`);
 - `space`: pickup distance and duration, where the worker waited against where jobs started (H3),
   repositioning distance between jobs, the share of surged jobs.
 
@@ -29,7 +30,6 @@ from toolkit.analytics.dispatch.refusals import (
     REFUSALS,
     after_decisions,
     blocks_after_rejections,
-    is_block,
     refusal_runs,
 )
 from toolkit.analytics.dispatch.space import (
@@ -38,6 +38,7 @@ from toolkit.analytics.dispatch.space import (
     surge_share,
     waiting_vs_job_starts,
 )
+from toolkit.analytics.sanctions import is_block
 
 __all__ = [
     "CAVEAT", "LOGGED_IN_STATES", "REFUSALS", "after_decisions", "blocks_after_rejections", "is_block",

@@ -1,4 +1,5 @@
-"""What follows refusals: offers, waiting and sanctions after each decision, and blocks after refusal runs.
+"""What follows refusals: offers, waiting and sanctions after each decision; blocks and refusal sanctions
+with the run of refused offers before each (their hours: `toolkit.analytics.sanctions`).
 
 Within one worker and by association only (methods.md §3.2): a difference after rejections is not proof
 that the rejection caused it. The French Cour de cassation read "temporary disconnection after three
@@ -8,7 +9,7 @@ Example:
     >>> s = pd.DataFrame({"at": pd.to_datetime(["2026-01-05 12:00"], utc=True), "kind": ["block"],
     ...     "rule": ["consecutiveReject"], "duration_s": [21600.0], "source_file": ["r.csv"],
     ...     "source_row": [2]})
-    >>> blocks_after_rejections(s)["total_blocked_h"]
+    >>> blocks_after_rejections(s)["summary"]["blocked_h"]
     6.0
 """
 
@@ -19,9 +20,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.analytics.dispatch._frames import first_time, num
+from toolkit.analytics.dispatch._frames import first_time
 from toolkit.analytics.dispatch.offers import LOGGED_IN_STATES, logged_time
 from toolkit.analytics.intervals import epoch_us, union
+from toolkit.analytics.sanctions import (
+    DEFINITION,
+    in_period,
+    is_block,
+    refusal_rows,
+    sanctions_summary,
+)
+from toolkit.periods import Span
 
 REFUSALS = ("rejected", "expired")
 """Outcomes that count as a refusal: declined, or left to time out."""
@@ -83,55 +92,50 @@ def blocks_after_rejections(
     offers: pd.DataFrame | None = None,
     segments: pd.DataFrame | None = None,
     *,
+    span: Span | None = None,
     lookback_min: float = 30.0,
     min_run: int = 2,
 ) -> dict[str, Any]:
-    """Blocks (kind 'block' or a blocking duration) and the run of refusals just before each.
+    """Blocks and refusal sanctions of the period, the run of refused offers just before each, and the
+    period's sanction figures (`summary`: `toolkit.analytics.sanctions.sanctions_summary`, the one source
+    of hours blocked and of refusal sanctions).
 
-    `refusals_before` = consecutive refusals, the last within `lookback_min` before the block, with no
-    acceptance between; `after_refusals` when that run is at least `min_run` or the rule names
-    rejections. `hours_cost` = the stated block duration, else the time until the worker next logged in
-    (state log), else NaN. `sanctions` None means the table is absent (unknown); an empty frame means
-    the export lists none (0 h).
+    `sanctions` is every sanction of the worker (a block begun before `span` counts for its part inside);
+    None means the table is absent (unknown). Per row of `table`: `refusal_rule` (the rule names refused
+    offers, `is_refusal_rule`); `refusals_before` = consecutive refusals, the last within `lookback_min`
+    before it, with no acceptance between (NaN without per-offer rows); `after_refused_offers` when that
+    run is at least `min_run` (None without per-offer rows); `hours_cost` = the stated block length, else
+    the time until the worker next logged in (state log), else NaN; 0 for a notice; `cost_source` says
+    which: "stated" (sanctions.duration_s), "relogin" (status_segments: offline until the next login, an
+    estimate), "notice" (not a block), None (unknown).
+    `blocks_after_refused_offers` counts the blocks after such a run (None without per-offer rows).
 
     Example:
         >>> s = pd.DataFrame({"at": pd.to_datetime(["2026-01-05 12:00"], utc=True), "kind": ["block"],
         ...     "rule": ["consecutiveReject"], "duration_s": [21600.0], "source_file": ["r.csv"],
         ...     "source_row": [2]})
-        >>> blocks_after_rejections(s)["blocks"]["hours_cost"].tolist()
-        [6.0]
+        >>> result = blocks_after_rejections(s)
+        >>> result["table"]["hours_cost"].tolist(), result["summary"]["refusal_blocked_h"]
+        ([6.0], 6.0)
     """
+    summary = sanctions_summary(sanctions, span)
     if sanctions is None:
-        return {"blocks": None, "total_blocked_h": None, "source": None,
-                "notes": ["no sanctions table: blocks unknown"]}
-    blocks = sanctions.loc[is_block(sanctions)].sort_values("at", kind="stable")
-    runs = refusal_runs(offers, blocks["at"]) if offers is not None and len(offers) else None
-    has_offers = runs is not None
-    before = [_run_before(runs, at, lookback_min) for at in blocks["at"]]
-    refusals = np.array([len(r["rows"]) if r is not None else 0 for r in before], dtype=float)
-    if runs is None:
-        refusals[:] = np.nan
-    stated = pd.to_numeric(blocks["duration_s"], errors="coerce").to_numpy() / 3600.0
-    relogin = _hours_to_next_login(blocks["at"], segments)
-    rule = blocks["rule"].astype(object).fillna("").astype(str)
-    table = pd.DataFrame({
-        "at": blocks["at"].to_numpy(), "kind": blocks["kind"].to_numpy(), "rule": rule.to_numpy(),
-        "refusals_before": refusals,
-        "after_refusals": (refusals >= min_run) | rule.str.contains("reject", case=False).to_numpy(),
-        "hours_cost": np.where(np.isnan(stated), relogin, stated),
-        "cost_source": [_cost_source(a, b) for a, b in zip(stated, relogin, strict=True)],
-        "source_file": blocks["source_file"].to_numpy(), "source_row": blocks["source_row"].to_numpy(),
-        "offer_rows": [_row_list(r["rows"]) if r is not None else "" for r in before],
-    })
-    cost = table["hours_cost"]
-    known = cost.notna().any() or table.empty  # no block at all is 0 h; blocks of unknown length are None
-    return {"blocks": table, "total_blocked_h": num(cost.sum()) if known else None,
-            "blocked_h_after_refusals": num(cost[table["after_refusals"]].sum()),
-            "source": "sanctions" + (" + offers" if has_offers else ""),
-            "notes": [] if has_offers else
+        return {"table": None, "summary": summary, "blocks_after_refused_offers": None, "source": None,
+                "notes": ["no sanctions table: blocks and refusal sanctions unknown"]}
+    listed = sanctions.loc[(is_block(sanctions) | refusal_rows(sanctions)) & in_period(sanctions, span)]
+    listed = listed.sort_values("at", kind="stable")
+    runs = refusal_runs(offers, listed["at"]) if offers is not None and len(offers) else None
+    table = _sanction_rows(listed, runs, segments, lookback_min, min_run)
+    blocks = table.loc[table["block"]]
+    return {"table": table, "summary": summary,
+            "blocks_after_refused_offers": int(blocks["after_refused_offers"].sum()) if runs is not None
+            else None,
+            "source": "sanctions" + (" + offers" if runs is not None else ""),
+            "notes": [] if runs is not None else
             ["no per-offer rows: refusals before a block unknown (only the rule name can tell)"],
             "definition": "refusal = rejected or expired offer; run = consecutive refusals, the last within "
-                          f"{lookback_min:g} min before the block"}
+                          f"{lookback_min:g} min before the sanction; {DEFINITION}"}
+
 
 def refusal_runs(offers: pd.DataFrame, breaks: pd.Series | None = None) -> pd.DataFrame:
     """Runs of consecutive refusals: `first_at`, `last_at` (offer times), `end_at` (end of the last),
@@ -165,15 +169,6 @@ def refusal_runs(offers: pd.DataFrame, breaks: pd.Series | None = None) -> pd.Da
     for name in ("first_at", "last_at", "end_at", "broken_at"):  # an all-NaT column loses its zone
         out[name] = pd.to_datetime(out[name], utc=True)
     return out
-
-def is_block(sanctions: pd.DataFrame) -> pd.Series:
-    """True for sanctions that blocked the worker: kind 'block' or a positive duration.
-
-    Example:
-        >>> is_block(pd.DataFrame({"kind": ["notification", "block"], "duration_s": [0.0, None]})).tolist()
-        [False, True]
-    """
-    return (sanctions["kind"] == "block") | (pd.to_numeric(sanctions["duration_s"], errors="coerce") > 0)
 
 def _decision_events(
     offers: pd.DataFrame | None, windows: pd.DataFrame | None
@@ -236,6 +231,29 @@ def _per_day(sums: pd.DataFrame, name: str, decision: str, days: np.ndarray) -> 
     part = sums.xs(decision, level="decision").reindex(days).fillna(0.0)
     return part[(name, "sum")].to_numpy(float), part[(name, "count")].to_numpy(float)
 
+def _sanction_rows(listed: pd.DataFrame, runs: pd.DataFrame | None, segments: pd.DataFrame | None,
+                   lookback_min: float, min_run: int) -> pd.DataFrame:
+    """One row per listed sanction: its refusal rule, the refusals before it and its cost in hours."""
+    before = [_run_before(runs, at, lookback_min) for at in listed["at"]]
+    refusals = np.array([len(r["rows"]) if r is not None else 0 for r in before], dtype=float)
+    if runs is None:
+        refusals[:] = np.nan
+    block = is_block(listed).to_numpy()
+    stated = pd.to_numeric(listed["duration_s"], errors="coerce").to_numpy(dtype=float) / 3600.0
+    stated = np.where(block, stated, 0.0)
+    relogin = _hours_to_next_login(listed["at"], segments)
+    return pd.DataFrame({
+        "at": listed["at"].to_numpy(), "kind": listed["kind"].to_numpy(),
+        "rule": listed["rule"].astype(object).to_numpy(), "block": block,
+        "refusal_rule": refusal_rows(listed).to_numpy(), "refusals_before": refusals,
+        "after_refused_offers": [None if runs is None else bool(n >= min_run) for n in refusals],
+        "hours_cost": np.where(np.isnan(stated), relogin, stated),
+        "cost_source": [_cost_source(a, b, k) for a, b, k in zip(stated, relogin, block, strict=True)],
+        "source_file": listed["source_file"].to_numpy(), "source_row": listed["source_row"].to_numpy(),
+        "offer_rows": [_row_list(r["rows"]) if r is not None else "" for r in before],
+    })
+
+
 def _run_before(runs: pd.DataFrame | None, at: pd.Timestamp, lookback_min: float) -> pd.Series | None:
     """The refusal run ending within `lookback_min` before `at` with no other offer in between."""
     if runs is None or runs.empty:
@@ -248,10 +266,13 @@ def _row_list(rows: list[tuple[Any, str, int]]) -> str:
     return ";".join(f"{source_file}:{source_row}" for _, source_file, source_row in rows)
 
 
-def _cost_source(stated: float, relogin: float) -> str | None:
+def _cost_source(stated: float, relogin: float, block: bool) -> str | None:
+    if not block:
+        return "notice"
     if not np.isnan(stated):
-        return "sanctions.duration_s"
-    return None if np.isnan(relogin) else "status_segments (offline until next login)"
+        return "stated"
+    return None if np.isnan(relogin) else "relogin"
+
 
 def _hours_to_next_login(at: pd.Series, segments: pd.DataFrame | None) -> np.ndarray:
     if segments is None or segments.empty:
