@@ -26,6 +26,7 @@ from toolkit.analytics.changepoints import period_start
 from toolkit.analytics.dispatch import offer_rates, online_hours
 from toolkit.analytics.intervals import Freq
 from toolkit.analytics.sanctions import sanctions_timeline as sanctions_timeline  # the one timeline
+from toolkit.periods import row_time
 
 CAVEAT = ("association within one worker, not a cause: busy or difficult shifts bring both low ratings and "
           "changes in offers and pay; the platform may also exclude some ratings the export still shows")
@@ -147,8 +148,10 @@ def _daily_panel(
                         if rates["by_period"] is not None else np.nan)
     panel["earned"] = np.nan
     if earnings is not None and len(earnings):
-        lines = earnings.loc[(earnings["category"] != "tip") & earnings["earned_at"].notna()]
-        per_day = lines["amount"].groupby(period_start(lines["earned_at"], "day", tz).rename("period")).sum()
+        when = row_time(earnings, "earnings")
+        lines = earnings.loc[(earnings["category"] != "tip") & when.notna()]
+        day = period_start(when.loc[lines.index], "day", tz).rename("period")
+        per_day = lines["amount"].groupby(day).sum()
         panel["earned"] = per_day.reindex(panel.index).fillna(0.0)
         sources["earnings"] = "earnings (all lines but tips, by earned_at)"
     panel.index = pd.DatetimeIndex(panel.index).tz_localize(None).normalize()
