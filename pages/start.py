@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import common
+from parsers.common.zone_evidence import Clue, ZoneEvidence
 from parsers.ingest import ingest_export
 
 REPORTS_KEY = "_gigdata_ingest_reports"
@@ -34,14 +36,16 @@ def _ingest(name: str, path: Path, tz: str | None) -> None:
 
     with common.ingest_gate():
         report = ingest_export(path, view.store, worker=DEFAULT_WORKER, tz=tz, progress=progress).to_dict()
-    report["source"] = name
+    report["source"], report["zone_given"], report["token"] = name, tz, uuid.uuid4().hex
+    error = report.get("error") or {}
     if (
         report["status"] == "refused"
-        and (report.get("error") or {}).get("kind") == "needs_timezone"
-        and tz is None
+        and error.get("kind") == "needs_timezone"
+        and (tz is None or error.get("member") == "--tz")  # no zone yet, or one the export contradicts
     ):
         st.session_state.setdefault(PENDING_KEY, []).append(
-            {"name": name, "path": str(path), "error": report["error"]}
+            {"name": name, "path": str(path), "error": error, "token": report["token"],
+             "evidence": report.get("zone_evidence")}
         )
     else:
         path.unlink(missing_ok=True)
@@ -70,8 +74,46 @@ def _files_table(report: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _zones_table(decisions: list[dict[str, Any]]) -> pd.DataFrame:
-    how = [d.get("source", "") + (": " + d["detail"] if d.get("detail") else "") for d in decisions]
+def _clue_words(clue: Clue, part: str) -> str:
+    role = clue.role if tr.has(f"start.zone.of.{clue.role}") else "files"
+    more = "…" if len(clue.zones) > 4 else ""
+    return tr(
+        f"start.zone.{part}.{clue.kind}",
+        of=tr(f"start.zone.of.{role}"),
+        within=tr(f"start.zone.within.{role}"),
+        the=tr(f"start.zone.the.{role}"),
+        values=", ".join(clue.values),
+        zones=", ".join(clue.zones[:4]) + more,
+        countries=", ".join(clue.countries()[:4]) + ("…" if len(clue.countries()) > 4 else ""),
+    )
+
+
+def _fits_words(zone: str, evidence: dict[str, Any] | None) -> str:
+    support = ZoneEvidence.from_dict(evidence).support(zone, per_kind=True)
+    return tr("start.zone.sep").join(_clue_words(c, "fits") for c in support)
+
+
+def _chosen_zone(report: dict[str, Any]) -> str | None:
+    zones = [d["zone"] for d in report.get("tz_decisions", []) if d.get("source") == "user" and d.get("zone")]
+    if not zones:
+        return None
+    why = _fits_words(zones[0], report.get("zone_evidence"))
+    if not why:
+        return tr("start.zone.unchecked", zone=zones[0])
+    return tr("start.zone.chosen", zone=zones[0], why=why)
+
+
+def _how(decision: dict[str, Any], report: dict[str, Any]) -> str:
+    source = decision.get("source", "")
+    said = tr(f"start.zone.source.{source}") if tr.has(f"start.zone.source.{source}") else source
+    if source == "user" and decision.get("zone"):
+        why = _fits_words(decision["zone"], report.get("zone_evidence"))
+        return f"{said} ({why})" if why else said
+    return said + (": " + decision["detail"] if decision.get("detail") else "")
+
+
+def _zones_table(decisions: list[dict[str, Any]], report: dict[str, Any]) -> pd.DataFrame:
+    how = [_how(d, report) for d in decisions]
     return pd.DataFrame(
         {
             tr("start.col_file"): [d.get("file", "") for d in decisions],
@@ -99,12 +141,19 @@ def _show_report(report: dict[str, Any]) -> None:
                 rows=tr.integer(rows),
             )
         )
+        if chosen := _chosen_zone(report):
+            st.write(chosen)
     elif status == "already_ingested":
         st.info(tr("start.already", name=name))
     else:
         error = report.get("error") or {}
         kind = error.get("kind", "unreadable")
-        st.error(tr("start.refused", name=name, why=tr(f"errors.{kind}")))
+        given = report.get("zone_given")
+        clue = ZoneEvidence.from_dict(report.get("zone_evidence")).contradicting(given) if given else None
+        if clue is not None and error.get("member") == "--tz":
+            st.error(tr("start.zone.refused", zone=given, why=_clue_words(clue, "says")))
+        else:
+            st.error(tr("start.refused", name=name, why=tr(f"errors.{kind}")))
         if error.get("detail"):
             st.caption(tr("start.refused_detail", member=error.get("member", ""), detail=error["detail"]))
         if kind == "unknown_platform":
@@ -125,7 +174,7 @@ def _show_report(report: dict[str, Any]) -> None:
     decisions = report.get("tz_decisions", [])
     if decisions:
         with st.expander(tr("start.tz_detail", count=tr.integer(len(decisions)))):
-            st.dataframe(_zones_table(decisions), hide_index=True, width="stretch")
+            st.dataframe(_zones_table(decisions, report), hide_index=True, width="stretch")
     for kind, count in sorted(report.get("issues", {}).items()):
         st.warning(tr("start.issues", count=tr.integer(count), kind=kind))
 
@@ -137,12 +186,21 @@ def _zone_question() -> None:
     zones = sorted(zoneinfo.available_timezones())
     browser = st.context.timezone if st.context.timezone in zones else "Europe/Paris"
     for index, item in enumerate(list(pending)):
+        proposal = item["error"].get("zone")
         with st.container(border=True, key=f"tz-question-{index}"):
             st.subheader(tr("start.tz_title"))
             st.write(tr("start.tz_question", name=item["name"], member=item["error"].get("member", "")))
-            zone = st.selectbox(tr("start.tz_choose"), zones, index=zones.index(browser), key=f"tz-{index}")
-            if st.button(tr("start.tz_read_again"), key=f"tz-go-{index}", type="primary"):
+            if proposal in zones:
+                why = _fits_words(proposal, item.get("evidence"))
+                st.write(tr("start.zone.proposed", zone=proposal, why=why))
+            start = zones.index(proposal if proposal in zones else browser)
+            token = item.get("token", index)
+            zone = st.selectbox(tr("start.tz_choose"), zones, index=start, key=f"tz-{token}")
+            if st.button(tr("start.tz_read_again"), key=f"tz-go-{token}", type="primary"):
                 pending.remove(item)
+                # the answer replaces the report that asked the question
+                reports = st.session_state.get(REPORTS_KEY, [])
+                st.session_state[REPORTS_KEY] = [r for r in reports if r.get("token") != item.get("token")]
                 _ingest(item["name"], Path(item["path"]), zone)
                 st.rerun()
 
