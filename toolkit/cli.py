@@ -53,7 +53,9 @@ def ingest(
     worker: Annotated[str, typer.Option(help="Name under which to file this worker's data "
                                              "(use the same name for every export of one worker).")] = "me",
     tz: Annotated[str | None, typer.Option(help="IANA time zone of local times the export does not "
-                                                "place itself, e.g. Europe/Paris.")] = None,
+                                                "place itself, e.g. Europe/Paris; refused when the "
+                                                "export's coordinates, city names or currency "
+                                                "contradict it.")] = None,
     as_json: JsonOpt = False,
     strict: Annotated[bool, typer.Option(hidden=True, help="Stop at the first malformed row.")] = False,
 ) -> None:

@@ -46,10 +46,9 @@ from parsers.common.zone_evidence import (
     Clue,
     ZoneEvidence,
     check_user_zone,
-    currency_zones,
-    place_zones,
     supported_detail,
 )
+from parsers.common.zone_places import currency_zones, place_zones
 from toolkit.errors import IngestError
 
 WINDOWS = 16

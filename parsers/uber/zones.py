@@ -29,7 +29,8 @@ import pandas as pd
 
 from parsers.base import Member, ParseContext
 from parsers.common import read_csv, row_offsets, utc, zone_names
-from parsers.common.zone_evidence import ZoneEvidence, country_zones
+from parsers.common.zone_evidence import ZoneEvidence
+from parsers.common.zone_places import country_zones
 from parsers.uber import patterns
 from toolkit.errors import IngestError
 

@@ -190,3 +190,23 @@ def test_positions_are_sampled_over_the_whole_file_and_null_island_is_ignored() 
 def test_files_no_parser_reads_say_nothing(tmp_path: Path) -> None:
     rider = _Member("Uber Data/Rider/trips_data.csv", b"City,Begin Trip Lat,Begin Trip Lng\n3,48.86,2.35\n")
     assert read_zone_evidence([rider], lambda path: None).clues == ()
+
+
+def test_the_command_line_refuses_a_wrong_tz_and_names_the_evidence(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    export, store = _la_payments(tmp_path), tmp_path / "store"
+    wrong = CliRunner().invoke(app, ["ingest", str(export), "--store", str(store), "--tz", "Europe/Paris"],
+                               env={"COLUMNS": "400"})
+    assert wrong.exit_code == 1
+    said = " ".join(wrong.output.split())
+    assert "name Los Angeles" in said and "Europe/Paris does not fit" in said
+    asked = CliRunner().invoke(app, ["ingest", str(export), "--store", str(store)], env={"COLUMNS": "400"})
+    assert asked.exit_code == 1
+    assert "run again with --tz America/Los_Angeles" in " ".join(asked.output.split())
+    base = ["ingest", str(export), "--store", str(store)]
+    right = CliRunner().invoke(app, [*base, "--tz", "America/Los_Angeles"])
+    assert right.exit_code == 0, right.output
+    assert _manifests(store)
