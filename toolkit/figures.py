@@ -135,23 +135,20 @@ def pay_changes(sel: Selection, measure: str) -> dict[str, Any]:
 
 
 def sanctions(sel: Selection) -> dict[str, Any]:
-    """Sanctions in the period: total, hours blocked (the union of block intervals, cut to the span, so
-    two overlapping blocks count once) and the blocks without a duration."""
-    from toolkit.analytics import intervals as iv
+    """Sanctions in the period: total, blocks, hours blocked (the union of block intervals cut to the
+    period, so two overlapping blocks count once), blocks without a duration, and the sanctions whose
+    rule names refusals with the hours they cost (`toolkit.analytics.sanctions`). Over all the data,
+    undated sanctions count too.
 
-    every, inside, span = sel.raw("sanctions"), sel.rows("sanctions"), sel.span
-    if every.empty:
-        return {"total": None, "blocked_h": None, "blocks_without_duration": 0}
-    blocks = every[(every["kind"] == "block") | (every["duration_s"] > 0)]
-    dated = blocks[blocks["duration_s"].notna()]
-    start = iv.epoch_us(dated["at"])
-    end = start + dated["duration_s"].to_numpy(dtype=float) * iv.US_PER_S
-    if span is not None:
-        start, end = iv.clipped(start, end, *iv.epoch_us(pd.DatetimeIndex(list(span))))
-    blocked = float(iv.total_length(start, end)) / iv.US_PER_S / 3600 if len(start) else 0.0
-    no_duration = int((blocks["duration_s"].isna() & blocks.index.isin(inside.index)).sum())
-    return {"total": int(len(inside)), "blocked_h": None if no_duration and not len(start) else blocked,
-            "blocks_without_duration": no_duration}
+    Example:
+        >>> from pathlib import Path
+        >>> from toolkit.selection import Selection
+        >>> sanctions(Selection(Path("/nonexistent-store")))["blocked_h"] is None
+        True
+    """
+    from toolkit.analytics.sanctions import sanctions_summary
+
+    return dict(sanctions_summary(sel.raw("sanctions"), sel.span if sel.explicit else None))
 
 
 def _only_worker(sel: Selection) -> str | None:

@@ -33,7 +33,9 @@ PUBLIC = {
     "offer_rates": "dispatch", "offers_per_online_hour": "dispatch", "blocks_after_rejections": "dispatch",
     "pay_changes": "changepoints", "pay_rates": "changepoints",
     "quest_feasibility": "quest",
-    "rating_summary": "ratings", "low_rating_effects": "ratings", "sanctions_timeline": "ratings",
+    "rating_summary": "ratings", "low_rating_effects": "ratings",
+    "sanctions_summary": "sanctions", "sanctions_timeline": "sanctions", "blocked_hours": "sanctions",
+    "refusal_sanctions": "sanctions", "is_refusal_rule": "sanctions",
     "lom_indicators": "legal", "subordination_signs": "legal",
 }
 """Public function -> the module of `toolkit.analytics` that defines it."""

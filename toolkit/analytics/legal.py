@@ -34,6 +34,7 @@ import pandas as pd
 from toolkit.analytics.changepoints import period_start
 from toolkit.analytics.dispatch import REFUSALS, is_block, offer_rates, online_hours, refusal_runs
 from toolkit.analytics.intervals import Freq
+from toolkit.analytics.sanctions import refusal_rows
 
 LOM_INCOME_CATEGORIES = ("fare", "incentive", "commission", "adjustment", "fee")
 """Earnings categories in the legal 'revenu d'activité': price paid (fare), bonuses (incentive), minus the
@@ -273,8 +274,7 @@ def _refusal_signs(runs: pd.DataFrame | None, blocks: pd.DataFrame | None, offli
         offers = pd.DataFrame(offer_rows, columns=["at", "source_file", "source_row"])
         evidence += [offers.assign(sign=sign, table="offers"), _evidence(sign, table, follow, column)]
     if blocks is not None:  # blocks whose rule names rejections, with no visible run before them
-        rule = blocks["rule"].astype(object).fillna("").astype(str)
-        named = blocks.loc[rule.str.contains("reject", case=False) & ~blocks.index.isin(matched)]
+        named = blocks.loc[refusal_rows(blocks) & ~blocks.index.isin(matched)]
         found["refusals_then_block"] += len(named)
         evidence.append(_evidence("refusals_then_block", "sanctions", named, "at"))
     return {"refusals_then_block": found["refusals_then_block"] if blocks is not None else None,
