@@ -31,6 +31,7 @@ from toolkit.analytics._earnings import currency_lines, dominant_currency, is_ti
 from toolkit.analytics.minimums import sector_minimums
 from toolkit.analytics.time import Span, TimeAccounting
 from toolkit.config import Config, load_config
+from toolkit.periods import local_day, local_day_span, span_days
 
 __all__ = [
     "DAYS_PER_MONTH", "cost_per_km", "dominant_currency", "earnings_by_category", "minimum_wage",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 DAYS_PER_MONTH = 365.25 / 12
+PER_HOUR = ("per_hour_engaged", "per_hour_logged_in", "net_per_hour_logged_in")
 
 
 def pay_summary(
@@ -56,8 +58,10 @@ def pay_summary(
     cfg = config or load_config()
     hours = time.hours if time is not None else {}
     span = period or (time.period if time is not None else None)
-    zone = time.zone if time is not None else cfg.get("report.zone")
-    return _summary(earnings, jobs, hours.get("logged_in"), hours.get("engaged"), span, zone, cfg, currency)
+    zone = time.zone if time is not None else "UTC"
+    out = _summary(earnings, jobs, hours.get("logged_in"), hours.get("engaged"), span, zone, cfg, currency,
+                   covered_span(time, span))
+    return out
 
 
 def pay_by_period(
@@ -91,7 +95,8 @@ def pay_by_period(
         span = _bucket(pd.Timestamp(start), freq, period)
         row = table.loc[start]
         logged, engaged = float(row["logged_in"]), float(row["P2"] + row["P3"])
-        summary = _summary(earnings, jobs, logged, engaged, span, time.zone, cfg, currency)
+        summary = _summary(earnings, jobs, logged, engaged, span, time.zone, cfg, currency,
+                           covered_span(time, span))
         due = _wage_due(time.by_day, span, cfg, summary["currency"])
         figures = {k: v for k, v in summary.items() if k not in ("methods", "notes", "minimum_wage_per_hour")}
         rows.append({"start": start, "logged_in_h": logged, "engaged_h": engaged, **figures,
@@ -104,34 +109,72 @@ def pay_by_period(
     return out
 
 
+def covered_span(time: TimeAccounting | None, span: Span | None) -> Span | None:
+    """The local days, inside `span`, between the first and the last time record (the time accounting's
+    timeline): the only days over which money can be divided by hours. None without time records.
+
+    Example:
+        >>> from toolkit.analytics.time import time_accounting
+        >>> seg = pd.DataFrame({"platform": ["uber"], "state": ["on_job"],
+        ...     "start_at": pd.to_datetime(["2026-01-05 10:00"], utc=True),
+        ...     "end_at": pd.to_datetime(["2026-01-05 12:00"], utc=True)})
+        >>> year = (pd.Timestamp("2025-12-31 23:00", tz="UTC"), pd.Timestamp("2026-12-31 23:00", tz="UTC"))
+        >>> [str(t) for t in covered_span(time_accounting(seg, None, year, "Europe/Paris"), year)]
+        ['2026-01-04 23:00:00+00:00', '2026-01-05 23:00:00+00:00']
+    """
+    if time is None or time.timeline.empty:
+        return None
+    line = time.timeline
+    first = local_day(pd.Timestamp(line["start_at"].min()), time.zone)
+    last = local_day(pd.Timestamp(line["end_at"].max()) - pd.Timedelta(microseconds=1), time.zone)
+    days = local_day_span(first, max(first, last), time.zone)
+    if span is None:
+        return days
+    lo, hi = max(days[0], span[0]), min(days[1], span[1])
+    return (lo, hi) if hi > lo else None
+
+
 def _summary(earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, logged: float | None,
              engaged: float | None, span: Span | None, zone: str, cfg: Config,
-             currency: str | None) -> dict[str, Any]:
+             currency: str | None, covered: Span | None = None) -> dict[str, Any]:
     notes: list[str] = []
     currency = currency or dominant_currency(earnings, notes)
     lines = currency_lines(earnings, currency, span, notes)
     # no earnings at all is unknown; no line in this period (when others exist) is zero
     total = float(lines["amount"].sum()) if currency is not None else None
     tips = float(lines.loc[is_tip(lines, cfg), "amount"].sum()) if currency is not None else None
-    gross = None if total is None or tips is None else total - tips
+    taxes = float(lines.loc[_is_tax(lines, cfg), "amount"].sum()) if currency is not None else None
+    gross = None if total is None or tips is None or taxes is None else total - tips - taxes
+    hourly, outside = _hourly_gross(lines, covered, zone, cfg, jobs, notes)
     out: dict[str, Any] = {
-        "currency": currency, "earnings_total": total, "tips": tips, "gross": gross,
-        "per_hour_engaged": _per(gross, engaged), "per_hour_logged_in": _per(gross, logged),
+        "currency": currency, "earnings_total": total, "tips": tips, "taxes": taxes, "gross": gross,
+        "earnings_outside_coverage": outside,
+        "per_hour_engaged": _per(hourly, engaged), "per_hour_logged_in": _per(hourly, logged),
         "methods": {
             "earnings_total": "sum of all earnings lines (payout after commission)",
-            "gross": f"earnings_total minus tips (categories {', '.join(cfg.get('pay.tip_categories'))})",
-            "per_hour_engaged": "gross / engaged hours (P2+P3)",
-            "per_hour_logged_in": "gross / logged-in hours (P1+P2+P3)",
+            "gross": f"earnings_total minus tips (categories {', '.join(cfg.get('pay.tip_categories'))}) "
+                     f"and taxes collected (categories {', '.join(cfg.get('pay.tax_categories'))})",
+            "per_hour_engaged": "gross of the days with time records / engaged hours (P2+P3)",
+            "per_hour_logged_in": "gross of the days with time records / logged-in hours (P1+P2+P3)",
+            "earnings_outside_coverage": "earnings of the period dated on days before the first or after "
+                                         "the last time record: in the totals, not in pay per hour",
         },
         "notes": notes,
     }
-    costs = _costs(jobs, span, zone, cfg, currency, total, notes) if span is not None else {}
+    paid = None if total is None or taxes is None else total - taxes  # taxes collected go to the state
+    costs = _costs(jobs, span, zone, cfg, currency, paid, notes) if span is not None else {}
     out["methods"].update(costs.pop("methods", {}))
     out.update(costs)
-    net = _net(total, out.get("vehicle_cost"), out.get("fixed_cost"), out.get("contributions"))
+    net = _net(paid, out.get("vehicle_cost"), out.get("fixed_cost"), out.get("contributions"))
     out["net"] = net
-    out["net_per_hour_logged_in"] = _per(net, logged)
-    out["methods"]["net"] = "earnings_total - vehicle_cost - fixed_cost - contributions (tips included)"
+    out["net_per_hour_logged_in"] = _per(net, logged) if hourly is not None else None
+    out["methods"]["net"] = ("earnings_total - taxes - vehicle_cost - fixed_cost - contributions "
+                             "(tips included)")
+    if covered is not None and span is not None and covered != span and hourly is not None and outside:
+        # money was paid on days without time records: every per-hour figure is that of the covered days
+        inner = _summary(earnings, jobs, logged, engaged, covered, zone, cfg, currency, covered)
+        out.update({k: inner[k] for k in PER_HOUR})
+        out["methods"]["net_per_hour_logged_in"] = "net pay of the days with time records / logged-in hours"
     if _other_currencies(earnings, currency, span):
         # the hours cover work paid in every currency, the money only one of them: no per-hour figure
         out.update({"per_hour_engaged": None, "per_hour_logged_in": None, "net_per_hour_logged_in": None})
@@ -292,6 +335,45 @@ def _distance_km(jobs: pd.DataFrame | None, span: Span, scope: str, notes: list[
     if missing:
         notes.append(f"{missing} of {len(inside)} job(s) without a distance: vehicle costs understated")
     return float(metres.sum().sum() / 1000)
+
+
+def _is_tax(lines: pd.DataFrame, cfg: Config) -> pd.Series:
+    return lines["category"].isin(cfg.get("pay.tax_categories"))
+
+
+def _hourly_gross(lines: pd.DataFrame, covered: Span | None, zone: str, cfg: Config,
+                  jobs: pd.DataFrame | None, notes: list[str]) -> tuple[float | None, float | None]:
+    """Gross pay of the days the time records cover (what pay per hour divides), and the earnings of the
+    period outside them; (None, None) when the period has no time record or the trips file is plainly
+    incomplete against the earnings."""
+    if lines.empty or covered is None:
+        return None, None
+    dated = lines["earned_at"]
+    inside = lines[(dated >= covered[0]) & (dated < covered[1])]
+    outside = float(lines["amount"].sum() - inside["amount"].sum())
+    if outside:
+        first, last = span_days(covered, zone)
+        notes.append(f"{outside:,.2f} of the period's earnings are dated outside the days with time records "
+                     f"({first} to {last}, {zone}): counted in the totals, not in pay per hour")
+    unmatched = _unmatched_jobs(inside, jobs, cfg)
+    if unmatched is not None:
+        notes.append(f"pay per hour is unknown: the earnings name {unmatched[0]} job(s), {unmatched[1]} of "
+                     "which are in no trip of the export (the trips file is incomplete), so the hours do "
+                     "not cover the work paid")
+        return None, outside
+    keep = ~is_tip(inside, cfg) & ~_is_tax(inside, cfg)
+    return float(inside.loc[keep, "amount"].sum()), outside
+
+
+def _unmatched_jobs(lines: pd.DataFrame, jobs: pd.DataFrame | None, cfg: Config) -> tuple[int, int] | None:
+    """(job ids named, of which in no job) when too many paid jobs are missing from the trips file."""
+    if "job_id" not in lines.columns or jobs is None or jobs.empty or "job_id" not in jobs.columns:
+        return None
+    named = set(lines["job_id"].dropna().astype(str)) - {""}
+    missing = len(named - set(jobs["job_id"].dropna().astype(str)))
+    too_many = missing >= int(cfg.get("pay.unmatched_jobs_min")) and (
+        missing > float(cfg.get("pay.unmatched_jobs_share")) * len(named))
+    return (len(named), missing) if too_many else None
 
 
 def _net(total: float | None, *costs: float | None) -> float | None:
