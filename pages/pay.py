@@ -107,6 +107,7 @@ else:
                 st.dataframe(shown, width="stretch")
 
 # --- cost and contribution settings
+COST_MODES = ["profile", "custom", "none", "ask"]
 st.subheader(tr("pay.costs_title"))
 st.write(tr("pay.costs_intro"))
 profiles = sorted(cfg.get("costs.profiles"))
@@ -114,9 +115,9 @@ with st.form("costs"):
     cols1 = st.columns(3)
     mode = cols1[0].selectbox(
         tr("pay.cost_mode"),
-        ["profile", "custom", "none"],
+        COST_MODES,
         key="cost-mode",
-        index=["profile", "custom", "none"].index(str(cfg.get("costs.mode"))),
+        index=COST_MODES.index(str(cfg.get("costs.mode"))),
         format_func=lambda m: tr(f"pay.cost_modes.{m}"),
     )
     profile = cols1[1].selectbox(
@@ -151,16 +152,25 @@ with st.form("costs"):
         step=0.1,
         value=float(cfg.get("contributions.extra_rate")) * 100,
     )
+    own_scheme = cfg.get("contributions.scheme") == "own"  # no standard rate for the worker's country
+    own = cols2[2].number_input(
+        tr("pay.own_rate"),
+        key="cost-own-rate",
+        min_value=0.0,
+        max_value=80.0,
+        step=0.1,
+        value=max(float(cfg.get("contributions.own_rate")), 0.0) * 100,
+        disabled=not own_scheme,
+    )
     if st.form_submit_button(tr("pay.apply"), key="cost-apply"):
-        common.set_cost_settings(
-            {
-                "costs.mode": mode,
-                "costs.profile": profile,
-                "costs.custom_per_km": per_km,
-                "costs.monthly_fixed": fixed,
-                "contributions.extra_rate": extra / 100,
-            }
-        )
+        chosen = {
+            "costs.mode": mode,
+            "costs.profile": profile,
+            "costs.custom_per_km": per_km,
+            "costs.monthly_fixed": fixed,
+            "contributions.extra_rate": extra / 100,
+        }
+        common.set_cost_settings({**chosen, **({"contributions.own_rate": own / 100} if own_scheme else {})})
         st.rerun()
 figures = compute.headline(view)["pay"]
 cols3 = st.columns(3)

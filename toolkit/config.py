@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 OPEN_TABLES = ("wages", "costs.profiles", "minimum_wage.by_currency")
@@ -60,8 +59,8 @@ class Config:
         """The value at a dotted key, e.g. `"pay.distance_scope"`; KeyError naming the key if absent.
 
         Example:
-            >>> load_config().get("report.zone")
-            'Europe/Paris'
+            >>> load_config().get("costs.profile")
+            'car_5cv'
         """
         node: Any = self.values
         for part in key.split("."):
@@ -123,8 +122,10 @@ class Config:
             return key
 
 
-def load_config(path: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Config:
-    """The defaults, merged with the TOML file at `path` and then `overrides`; ConfigError on unknown keys.
+def load_config(path: Path | None = None, overrides: Mapping[str, Any] | None = None,
+                base: Mapping[str, Any] | None = None) -> Config:
+    """The defaults, then `base` (the worker's country defaults, `toolkit.countries`), the TOML file at
+    `path` and `overrides`, each over the previous; ConfigError on unknown keys.
 
     Example:
         >>> load_config(overrides={"costs": {"monthly_fixed": 50}}).get("costs.monthly_fixed")
@@ -137,6 +138,9 @@ def load_config(path: Path | None = None, overrides: Mapping[str, Any] | None = 
     with DEFAULTS_PATH.open("rb") as handle:
         values = tomllib.load(handle)
     origin = "defaults"
+    if base:
+        values = _merge(values, _nested(base), "country defaults", "")
+        origin += " + country defaults"
     if path is not None:
         try:
             with Path(path).open("rb") as handle:
@@ -202,13 +206,9 @@ def _check_type(default: Any, value: Any, where: str, path: str) -> None:
 
 def _check_values(values: Mapping[str, Any]) -> None:
     _check_dated_tables(values, "")
-    try:
-        ZoneInfo(values["report"]["zone"])
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError("'report.zone' is not a known IANA time zone") from exc
     costs = values["costs"]
-    if costs["mode"] not in ("profile", "custom", "none"):
-        raise ConfigError("'costs.mode' must be profile, custom or none")
+    if costs["mode"] not in ("profile", "custom", "none", "ask"):
+        raise ConfigError("'costs.mode' must be profile, custom, none or ask")
     if costs["profile"] not in costs["profiles"]:
         raise ConfigError("'costs.profile' names no table of [costs.profiles]")
     for name, table in values["wages"].items():
@@ -224,7 +224,7 @@ def _check_values(values: Mapping[str, Any]) -> None:
     for currency, table in values["minimum_wage"]["by_currency"].items():
         if table not in values["wages"]:
             raise ConfigError(f"'minimum_wage.by_currency.{currency}' names no table of [wages]")
-    if values["contributions"]["scheme"] not in values["contributions"]:
+    if values["contributions"]["scheme"] not in (*values["contributions"], "own"):
         raise ConfigError("'contributions.scheme' names no table of [contributions]")
     if values["pay"]["distance_scope"] not in ("job_and_to_pickup", "job"):
         raise ConfigError("'pay.distance_scope' must be job_and_to_pickup or job")

@@ -28,6 +28,7 @@ from typing import Any, TypeVar, cast
 import pandas as pd
 
 from toolkit.config import Config, load_config
+from toolkit.countries import country_defaults, country_of
 from toolkit.periods import TIME_COLUMNS, Span, local_day, local_day_span, rows_in_span
 from toolkit.store import list_manifests, load_table
 
@@ -164,7 +165,13 @@ class Selection:
         """The analysis parameters: the defaults, the config file, then the overrides."""
         if self.preset is not None:
             return self.preset
-        return self.cached(("config",), lambda: load_config(self.config_file, dict(self.overrides) or None))
+        return self.cached(("config",), lambda: load_config(
+            self.config_file, dict(self.overrides) or None, base=country_defaults(self.country)))
+
+    @property
+    def country(self) -> str | None:
+        """The worker's country, from the zone (costs and contributions follow it: `toolkit.countries`)."""
+        return country_of(self.zone)
 
     @property
     def explicit(self) -> bool:

@@ -90,7 +90,7 @@ def test_overrides_win_over_the_file(tmp_path: Path) -> None:
         ("[costs.profiles.car_5cv]\ncolour = 'red'\n", "'costs.profiles.car_5cv.colour'"),
         ("[time]\nreconnect_gap_s = 'two minutes'\n", "'time.reconnect_gap_s' must be a number"),
         ("[costs]\nprofile = 'spaceship'\n", "'costs.profile'"),
-        ("[report]\nzone = 'Mars/Olympus'\n", "'report.zone'"),
+        ("[costs]\nmode = 'guess'\n", "'costs.mode'"),
         ("[minimum_wage.by_currency]\nUSD = 'us_federal'\n", "'minimum_wage.by_currency.USD'"),
         (
             "[wages.fr_smic_gross_hourly]\nrates = [{from = 2026-01-01, value = 12.02}, "

@@ -266,8 +266,11 @@ def cost_per_km(cfg: Config, annual_km: float, first: date, last: date) -> tuple
     mode = cfg.get("costs.mode")
     if mode == "none":
         return 0.0, "", "vehicle costs not counted (costs.mode = none)"
+    if mode == "ask":
+        return None, "", ("no published vehicle cost rate is assumed for this country: enter your own "
+                          "vehicle cost per km (costs.mode = custom, costs.custom_per_km)")
     if mode == "custom":
-        return float(cfg.get("costs.custom_per_km")), cfg.get("costs.custom_currency"), "custom per-km rate"
+        return float(cfg.get("costs.custom_per_km")), cfg.get("costs.custom_currency"), "your own per-km rate"
     name = cfg.get("costs.profile")
     profile = cfg.get(f"costs.profiles.{name}")
     source = profile["source"]
@@ -292,21 +295,27 @@ def _costs(jobs: pd.DataFrame | None, span: Span, zone: str, cfg: Config, curren
     annual = float(cfg.get("costs.annual_km")) or (km * 365.25 / days if km and days > 0 else 0.0)
     per_km, cost_currency, how = cost_per_km(cfg, annual, first, last)
     vehicle = None
+    cost_currency = cost_currency or currency  # an own rate is in the earnings' currency unless said
     if per_km == 0.0:
         vehicle = 0.0
+    elif per_km is None and cfg.get("costs.mode") == "ask":
+        notes.append("net pay unknown until you enter your own vehicle cost per km: no published rate is "
+                     "assumed for this country")
     elif per_km is not None and km is not None and cost_currency == currency:
         vehicle = per_km * km
     elif per_km is not None and km is not None:
         notes.append(f"vehicle costs in {cost_currency}, earnings in {currency}: not converted, net unknown")
-    fixed_currency = cfg.get("costs.monthly_fixed_currency")
+    fixed_currency = cfg.get("costs.monthly_fixed_currency") or currency
     monthly = float(cfg.get("costs.monthly_fixed"))
     fixed = monthly * days / DAYS_PER_MONTH if monthly == 0 or fixed_currency == currency else None
     scheme = cfg.get("contributions.scheme")
-    rate = cfg.rate_over(f"contributions.{scheme}", first, last)
-    same = cfg.get(f"contributions.{scheme}.currency") == currency
+    rate, same, how_sure = _contribution_rate(cfg, scheme, first, last, currency)
     contributions = (None if total is None or rate is None or not same
                      else (rate + float(cfg.get("contributions.extra_rate"))) * total)
-    if rate is None or not same:
+    if scheme == "own" and rate is None:
+        notes.append("net pay unknown until you enter your own social contribution rate: none is assumed "
+                     "for this country")
+    elif rate is None or not same:
         notes.append(f"no {scheme} contribution rate for this period or currency: net unknown")
     return {"distance_km": km, "vehicle_cost": vehicle, "fixed_cost": fixed, "contributions": contributions,
             "methods": {
@@ -314,10 +323,21 @@ def _costs(jobs: pd.DataFrame | None, span: Span, zone: str, cfg: Config, curren
                                 "job": "jobs' trip distance only"}[scope]
                 + " (km driven while waiting are in no export and are not counted)",
                 "vehicle_cost": how, "fixed_cost": f"costs.monthly_fixed x days / {DAYS_PER_MONTH:.2f}",
-                "contributions": f"{cfg.source(f'contributions.{scheme}')}; "
-                                 f"{_rates_used(cfg, scheme, first, last)}, plus extra rate "
-                                 f"{cfg.get('contributions.extra_rate')}, x earnings_total",
+                "contributions": f"{how_sure}, plus extra rate {cfg.get('contributions.extra_rate')}, "
+                                 "x earnings_total less taxes collected",
             }}
+
+
+def _contribution_rate(cfg: Config, scheme: str, first: date, last: date,
+                       currency: str | None) -> tuple[float | None, bool, str]:
+    """(rate, whether it applies to this currency, how it was chosen) for the configured scheme."""
+    if scheme == "own":
+        own = float(cfg.get("contributions.own_rate"))
+        return (own if own >= 0 else None), True, (f"your own rate {own:.1%}" if own >= 0
+                                                   else "your own rate: not given")
+    rate = cfg.rate_over(f"contributions.{scheme}", first, last)
+    same = cfg.get(f"contributions.{scheme}.currency") == currency
+    return rate, same, f"{cfg.source(f'contributions.{scheme}')}; {_rates_used(cfg, scheme, first, last)}"
 
 
 def _distance_km(jobs: pd.DataFrame | None, span: Span, scope: str, notes: list[str]) -> float | None:
