@@ -37,7 +37,8 @@ def test_a_swiss_courier_is_asked_for_own_costs_and_then_gets_a_net_pay() -> Non
     assert asked["net_per_hour_logged_in"] is None
     assert any("enter your own vehicle cost" in n for n in asked["notes"])  # type: ignore[union-attr]
     assert not any("export" in n for n in asked["notes"])  # type: ignore[union-attr]
-    own = _swiss_day(base, {"costs.mode": "custom", "costs.custom_per_km": 0.5, "contributions.own_rate": 0.1})
+    own = _swiss_day(base, {"costs.mode": "custom", "costs.custom_per_km": 0.5,
+                            "contributions.own_rate": 0.1})
     # by hand: 250 CHF - 100 km x 0.50 - 10 % of 250 = 175 CHF over 10 h logged in
     assert own["net_per_hour_logged_in"] == pytest.approx(17.5)
     assert own["per_hour_logged_in"] == pytest.approx(25.0)
