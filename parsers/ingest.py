@@ -38,7 +38,7 @@ from parsers import PARSER_VERSION
 from parsers.base import Batch, Member, ParseContext, Rule, first_rule
 from parsers.common.zone_clues import check_given_zone, note_zone_support, read_zone_facts, zone_record
 from parsers.common.zone_evidence import propose_zone, valid_zone
-from parsers.registry import COMMON_RULES, detect_platform, module_for
+from parsers.registry import COMMON_RULES, ignore_rule, module_for, recognise, rule_by_header
 from toolkit.archive import Export, Limits, open_export
 from toolkit.errors import IngestError, IssueLog
 from toolkit.schema import TABLES, conform
@@ -91,6 +91,18 @@ class IngestReport:
     error: dict[str, str] | None = None
     zone_evidence: dict[str, Any] | None = None  # what the export says about its zone
 
+    def unread(self) -> list[FileOutcome]:
+        """The files of a recognised export that were left unread: not recognised, or failed (an ingest
+        that leaves one exits non-zero).
+
+        Example:
+            >>> IngestReport("x.zip", "ingested", files=[FileOutcome("a.csv", 1, "unknown")]).unread()[0].path
+            'a.csv'
+        """
+        if self.status == "refused":  # nothing was stored: the error says why
+            return []
+        return [f for f in self.files if f.status in ("unknown", "failed")]
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         out = dict(self.__dict__)
@@ -139,15 +151,15 @@ def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, str
     if existing is not None:
         _fill_from_manifest(report, existing)
         return
-    paths = [m.path for m in export.members]
-    detection = detect_platform(paths)
+    found = recognise(export.members)  # by file names, then by headers for files no name rule knows
+    detection = found.detection
     if detection is None:
-        report.files = [_unknown(m) for m in export.members]
-        raise IngestError("unknown_platform", report.source,
+        report.files = [_unknown(m, found.by_header) for m in export.members]
+        raise IngestError("unknown_platform", report.source, found.not_work or
                           "no file of this export matches a known platform layout; see the file list")
     module = module_for(detection.platform, detection.layout)
     ctx = ParseContext(platform=detection.platform, layout=detection.layout, user_tz=tz,
-                       issues=IssueLog(strict=strict))
+                       issues=IssueLog(strict=strict), by_header=found.by_header)
     read_zone_facts(export.members, COMMON_RULES + list(module.RULES), ctx)
     prepare = getattr(module, "prepare", None)
     if prepare is not None:
@@ -183,7 +195,7 @@ def _ingest_opened(export: Export, store: Path, worker: str, tz: str | None, str
 def _ingest_member(member: Member, rules: list[Rule], ctx: ParseContext, writer: _BackgroundWriter,
                    worker: str, export_id: str) -> FileOutcome:
     outcome = FileOutcome(path=member.path, size=member.size, status="unknown")
-    rule = first_rule(rules, member.path)
+    rule = first_rule(rules, member.path) or rule_by_header(rules, member.path, ctx.by_header)
     outcome.sha256 = member.sha256() if hasattr(member, "sha256") else None
     if rule is None:
         outcome.reason = "no parser knows this file; it was not read (please report its name and header)"
@@ -319,7 +331,10 @@ def _fill_from_manifest(report: IngestReport, manifest: dict[str, Any]) -> None:
     report.stored = {}  # nothing added: the store already holds this export
 
 
-def _unknown(member: Member) -> FileOutcome:
+def _unknown(member: Member, by_header: dict[str, str]) -> FileOutcome:
+    rule = ignore_rule(member.path, by_header)  # a rider's or account file says whose data it is
+    if rule is not None:
+        return FileOutcome(path=member.path, size=member.size, status="ignored", reason=rule.reason)
     return FileOutcome(path=member.path, size=member.size, status="unknown",
                        reason="no parser knows this file; it was not read")
 

@@ -39,14 +39,19 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from parsers.base import Batch, Detection, Member, ParseContext, Rule
+from parsers.base import Batch, Detection, Member, ParseContext, Rule, Signature
 from parsers.common import amend_tz, finish, pick_variant, place_local, read_csv, to_bool
 
 PLATFORM = "wolt"
+PLATFORMS = (PLATFORM,)
 LAYOUT = "courier-tasks-2021"
 CREATED, COMPLETED, IS_PICKUP = "Task creation time", "Task completion time", "Is pickup task"
 VEHICLE, ARRIVED = "Completed with vehicle type", "Arrived at"
 REQUIRED = (CREATED, COMPLETED, IS_PICKUP)
+SIGNATURES = (Signature(REQUIRED, "courier_tasks.csv"),)
+"""A renamed `courier_tasks.csv` is known by its header."""
+WORK_DATA = ("Ask Wolt for your data as a courier partner (GDPR Art. 15), naming the file of your tasks "
+             "(courier_tasks.csv) and your earnings.")
 _ZONE_DOUBT = ("; Wolt's courier_tasks.csv does not state its time zone (the reference's sample looks like "
                "UTC: if so, ingest with --tz UTC)")
 
@@ -60,6 +65,14 @@ def detect(paths: list[str]) -> Detection | None:
     """
     hits = [p for p in paths if re.search(r"(^|/)courier_tasks\.csv$", p, flags=re.IGNORECASE)]
     return Detection(PLATFORM, LAYOUT, tuple(hits[:3])) if hits else None
+
+
+def prepare(export: object, ctx: ParseContext) -> None:
+    """Nothing to gather before parsing: the file states no zone (the ingest asks for `--tz`).
+
+    Example:
+        >>> prepare([], ParseContext(PLATFORM, LAYOUT))
+    """
 
 
 def parse_courier_tasks(member: Member, ctx: ParseContext) -> Iterator[Batch]:

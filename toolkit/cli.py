@@ -59,7 +59,10 @@ def ingest(
     as_json: JsonOpt = False,
     strict: Annotated[bool, typer.Option(hidden=True, help="Stop at the first malformed row.")] = False,
 ) -> None:
-    """Read exports into the store and say what became of every file."""
+    """Read exports into the store and say what became of every file.
+
+    Exits with status 1 when an export is refused, or when a file of a recognised export is left unread
+    (not recognised, or failed): the rest of that export is stored all the same."""
     from parsers.ingest import ingest as run_ingest
     from parsers.ingest import report_json
 
@@ -73,7 +76,11 @@ def ingest(
     else:
         for report in reports:
             _print_report(report.to_dict())
-    if any(r.status == "refused" for r in reports):
+    unread = {r.source: r.unread() for r in reports if r.unread()}
+    for source, files in unread.items():  # stored, but part of the export is missing: say it and fail
+        _console(stderr=True).print(f"[bold red]{escape(source)}:[/] {len(files)} file(s) of this export "
+                                    "were not read (listed above with the reason); the rest was stored.")
+    if any(r.status == "refused" for r in reports) or unread:
         raise typer.Exit(code=1)
 
 

@@ -117,6 +117,33 @@ def sniff_delimiter(member: Member, encoding: str) -> str:
     return best
 
 
+def header_cells(member: Member) -> list[str] | None:
+    """The cleaned header of a CSV member (its first non-empty record, with the delimiter that splits it
+    most), or None when the file is empty or binary: what recognising a file by its columns needs, read
+    from the file's first 64 KiB only.
+
+    Example:
+        >>> class M:
+        ...     path, size = "Table 1.csv", 0
+        ...     def open(self): return io.BytesIO(b"\\xef\\xbb\\xbf\\r\\nstatus;request_time\\r\\nx;y\\r\\n")
+        >>> header_cells(M())
+        ['status', 'request_time']
+    """
+    with member.open() as stream:
+        head = stream.read(_SNIFF_CHARS)
+    utf16 = head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if not head or (b"\x00" in head and not utf16):
+        return None
+    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
+    if "\ufffd" in text and not utf16:  # not UTF-8: read_csv falls back to Windows-1252 likewise
+        text = head.decode("cp1252", errors="replace")
+    first = next((line for line in text.splitlines() if line.strip()), None)
+    if first is None:
+        return None
+    cells = max((next(csv.reader([first], delimiter=d)) for d in DELIMITERS), key=len)
+    return clean_header(cells)
+
+
 def clean_header(cells: Sequence[str]) -> list[str]:
     """Header cells without surrounding spaces and quotes; an empty cell becomes `column_N`.
 

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import overload
 
@@ -124,6 +125,55 @@ def map_values(values: pd.Series, mapping: Mapping[str, str], ctx: ParseContext,
     report_rows(ctx, file, "unknown_value", "a value this parser does not know; the row was left out",
                 values.index[values.notna() & out.isna()], column=str(values.name))
     return out
+
+
+def label_category(values: pd.Series, exact: Mapping[str, str],
+                   families: Sequence[tuple[str, str]] = ()) -> pd.Series:
+    """Platform labels (trimmed, any case) to the model's categories: the exact table first, then the first
+    family pattern (a regular expression, searched) that matches; null when neither knows the label.
+
+    Example:
+        >>> label_category(pd.Series(["Tip", "eats.vat.x", "zz", None]), {"tip": "tip"},
+        ...                [("tax", r"(?:^|[._])vat(?:[._]|$)")]).tolist()
+        ['tip', 'tax', None, None]
+    """
+    lower = values.astype("str").str.strip().str.lower().where(values.notna())
+    out = lower.map(dict(exact)).astype(object)
+    if families:
+        conditions = [lower.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+                      for _, pattern in families]
+        found = np.select(conditions, [name for name, _ in families], default="")
+        out = out.where(out.notna(), pd.Series(found, index=values.index).replace("", None))
+    return out.where(out.notna(), None).astype(object)
+
+
+def report_labels(ctx: ParseContext, file: str, values: pd.Series, unknown: pd.Series, what: str) -> None:
+    """One `unknown_value` issue per distinct label of `values` where `unknown` is true, counting its rows
+    and naming the label (a platform's own vocabulary, not personal data) when it looks like one: letters,
+    digits and `._-` only; anything else is counted without being quoted. `what` says what became of them.
+
+    Example:
+        >>> ctx = ParseContext("x", "y")
+        >>> v = pd.Series(["eats.new_thing", "eats.new_thing", "Jane Doe 12"], index=[2, 3, 4], name="label")
+        >>> report_labels(ctx, "a.csv", v, pd.Series(True, index=v.index), "kept as other")
+        >>> for issue in ctx.issues.issues: print(issue.row, issue.detail)
+        2 label eats.new_thing is not one this parser knows (2 row(s)); kept as other
+        4 a label this parser does not know (1 row(s)); kept as other
+    """
+    chosen = values[unknown.reindex(values.index, fill_value=False).astype(bool)]
+    groups: dict[str, list[int]] = {}
+    for row, label in zip(chosen.index.tolist(), chosen.tolist(), strict=True):
+        text = "" if pd.isna(label) else str(label).strip()
+        groups.setdefault(text if _LABEL.fullmatch(text) else "", []).append(int(row))
+    for key, rows in list(groups.items())[:ISSUE_LIMIT]:
+        said = f"label {key} is not one this parser knows" if key else "a label this parser does not know"
+        if key == "" and chosen.loc[rows].isna().all():
+            said = "no label"
+        ctx.issue(file, "unknown_value", f"{said} ({len(rows)} row(s)); {what}", row=rows[0],
+                  column=str(values.name))
+
+
+_LABEL = re.compile(r"[A-Za-z0-9_.\-]{1,80}")
 
 
 def require(out: pd.DataFrame, frame: pd.DataFrame, ctx: ParseContext, file: str,

@@ -28,14 +28,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from parsers.base import Batch, Detection, Member, ParseContext, Rule
+from parsers.base import Batch, Detection, Member, ParseContext, Rule, Signature
 from parsers.deliveroo.invoice import Invoice, parse_invoice
 from parsers.deliveroo.sandbox import PdfLimits, read_pdf
 from parsers.deliveroo.tables import invoice_frames
 from toolkit.errors import IngestError
 
 PLATFORM = "deliveroo"
+PLATFORMS = (PLATFORM,)
 LAYOUT = "invoice-pdf"
+SIGNATURES: tuple[Signature, ...] = ()
+"""Invoices are PDFs, known by their text (`prepare`), not by a CSV header."""
+WORK_DATA = ("Ask Deliveroo for your data as a rider (GDPR Art. 15), and download your fortnightly "
+             "invoices (PDF) from the rider app.")
 MAX_INVOICES = 1000
 """More PDFs than 40 years of fortnightly invoices is not a rider's upload."""
 _FACTS = "deliveroo.invoices"

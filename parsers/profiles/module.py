@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from parsers.base import Batch, Detection, Member, ParseContext, Rule
+from parsers.base import Batch, Detection, Member, ParseContext, Rule, is_clutter
 from parsers.profiles.mapping import map_frame
 from parsers.profiles.model import Profile, normalise
 from parsers.profiles.readers import read_frames, read_header
@@ -76,8 +76,6 @@ class ProfileModule:
                               f"the export was recognised by {ctx.layout} but mapping profile "
                               f"{self.profile.name} of the same platform was asked to read it; give each "
                               "profile of one platform its own platform name, or remove one")
-        from parsers.registry import is_clutter  # the registry lists profiles: imported late, no cycle
-
         members = [m for m in export.members if not is_clutter(m.path)]
         assigned, failures = assign_files(self.profile, members)
         ctx.facts[self._key] = (assigned, failures)

@@ -9,7 +9,8 @@ Layouts (docs/uber-mapping.md, from ../shared/reference/export-formats.md §1–
 - `sar-2016`: Geneva 2015–16 (`Trip details (Driver).csv`, device GPS data);
 - `sar-eats-2025` (platform `ubereats`): Lausanne courier response (Online Offline, Payments, Courier
   Lifetime Trip Data).
-SAR files are matched on their title, never on their number, which changes between responses.
+SAR files are matched on their title, never on their number, which changes between responses; a file
+whose name fits no pattern is recognised by its header (`patterns.SIGNATURES`).
 
 Example:
     >>> detect(["FR-Paris/02 - Driver Lifetime Trips.csv", "FR-Paris/11 - Driver App Restrictions.csv"])
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from parsers.base import Detection, ParseContext, Rule
+from parsers.base import Detection, Member, ParseContext, Rule
 from parsers.uber import patterns as p
 from parsers.uber.account import parse_ratings, parse_restrictions
 from parsers.uber.locations import parse_app_analytics, parse_device_data
@@ -35,6 +36,14 @@ from parsers.uber.zones import state_facts
 PLATFORM = "uber"
 PLATFORMS = ("uber", "ubereats")
 """Platforms this module parses (`ubereats` when the export holds an Eats courier's deliveries)."""
+SIGNATURES = p.SIGNATURES
+WORK_DATA = (
+    "Ask Uber for your data as a driver or courier: in an access request (GDPR Art. 15), name the driver "
+    "files (Driver Lifetime Trips or Courier Lifetime Trip Data, Driver Online Offline, Driver Dispatches "
+    "Offered and Accepted, Driver Trip Status, Driver Payments, Driver App Restrictions); from the "
+    "download portal, choose the Driver folder (trips, payments, ratings, app analytics)."
+)
+"""What to request when an export holds only rider, Eats-customer or account files."""
 
 _SAR_DRIVER = (p.TRIPS, p.ONLINE, p.DISPATCHES, p.TRIP_STATUS, p.PAYMENTS, p.RESTRICTIONS)
 _PORTAL_2025 = (p.PORTAL_PAYMENTS, p.ANALYTICS, p.RATINGS)
@@ -83,8 +92,25 @@ def prepare(export: Any, ctx: ParseContext) -> None:
         >>> prepare([], ctx); (ctx.export_tz, ctx.facts)
         (None, {})
     """
-    members = getattr(export, "members", export)
-    state_facts(list(members), ctx)
+    members = [_ReadAs(m, ctx.by_header[m.path]) if m.path in ctx.by_header else m
+               for m in getattr(export, "members", export)]
+    state_facts(members, ctx)
+    for member in members:  # the evidence names the real files, not the names they were read as
+        if isinstance(member, _ReadAs):
+            ctx.export_tz_evidence = ctx.export_tz_evidence.replace(member.path, member.member.path)
+
+
+class _ReadAs:
+    """A member recognised by its header, shown to `state_facts` under the name it is read as."""
+
+    def __init__(self, member: Member, path: str) -> None:
+        self.member, self.path, self.size = member, path, member.size
+
+    def open(self) -> Any:
+        return self.member.open()
+
+    def read_bytes(self) -> bytes:
+        return self.member.read_bytes()
 
 
 def _any(patterns: Iterable[str], path: str) -> bool:
@@ -99,10 +125,7 @@ def _geneva_only(path: str) -> bool:
 _NOT_WORK = "the worker's own use of Uber as a customer, not work data"
 _ACCOUNT = "account and identity data, not work data"
 
-RULES: list[Rule] = [
-    Rule(r"(^|/)__MACOSX/", None, "macOS archive metadata, not part of the export"),
-    Rule(r"(^|/)\._[^/]*$", None, "macOS resource-fork copy of another file, not part of the export"),
-    Rule(r"(^|/)\.DS_Store$", None, "macOS folder settings, not part of the export"),
+RULES: list[Rule] = [  # operating-system clutter is ruled on before these, for every platform (CLUTTER_RULES)
     Rule(p.TRIPS, parse_lifetime_trips, "trips (access request)", ("jobs",)),
     Rule(p.PORTAL_TRIPS, parse_lifetime_trips, "trips (download portal)", ("jobs",)),
     Rule(p.TRIP_DETAILS, parse_trip_details, "trips (2015–16 access request)", ("jobs",)),
@@ -120,15 +143,15 @@ RULES: list[Rule] = [
     Rule(p.ANALYTICS, parse_app_analytics, "positions of driver-app events", ("locations",)),
     Rule(p.BADGES, None, "performance badges: the data model has no table for them yet "
          "(the file is empty in the known responses)"),
-    Rule(p.sar("Rider Detailed Device Data"), None, _NOT_WORK),
-    Rule(r"(^|/)Rider/", None, _NOT_WORK),
-    Rule(r"(^|/)Eats/", None, _NOT_WORK),
-    Rule(r"(^|/)trips_data\.csv$", None, _NOT_WORK),
-    Rule(r"(^|/)rider_app_analytics(-\d+)?\.csv$", None, _NOT_WORK),
-    Rule(r"(^|/)eats_[^/]*$", None, _NOT_WORK),
-    Rule(r"(^|/)Account and Profile/", None, _ACCOUNT),
-    Rule(r"(^|/)(\d+[a-z]? - )?Driver[ _]Profile[ _]Data[^/]*$", None, _ACCOUNT),
-    Rule(r"(^|/)(\d+[a-z]? - )?Driver[ _]Documents[^/]*$", None, _ACCOUNT),
+    Rule(p.sar("Rider Detailed Device Data"), None, _NOT_WORK, side="customer"),
+    Rule(r"(^|/)Rider/", None, _NOT_WORK, side="customer"),
+    Rule(r"(^|/)Eats/", None, _NOT_WORK, side="customer"),
+    Rule(r"(^|/)trips_data\.csv$", None, _NOT_WORK, side="customer"),
+    Rule(r"(^|/)rider_app_analytics(-\d+)?\.csv$", None, _NOT_WORK, side="customer"),
+    Rule(r"(^|/)eats_[^/]*$", None, _NOT_WORK, side="customer"),
+    Rule(r"(^|/)Account and Profile/", None, _ACCOUNT, side="account"),
+    Rule(r"(^|/)(\d+[a-z]? - )?Driver[ _]Profile[ _]Data[^/]*$", None, _ACCOUNT, side="account"),
+    Rule(r"(^|/)(\d+[a-z]? - )?Driver[ _]Documents[^/]*$", None, _ACCOUNT, side="account"),
     Rule(r"(^|/)Lost Time details \(Driver\)\.csv$", None,
          "computed by an analyst from the trips file (it pairs consecutive trips), not a platform file"),
 ]

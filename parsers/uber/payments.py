@@ -4,8 +4,9 @@
 first) and Uber Eats 2025 (`,`, `city_name` first, some rows with an empty `category`); the 2025 US
 portal's `driver_payments-N.csv` in Title Case with a `Trip UUID`. Amounts are signed (commission and VAT
 negative) in `currency_code`; `recognize_timestamp_local`/`Local Timestamp` is local time with no zone
-(placed with the export's zone or `--tz`). The model's category comes from Uber's `category`, or from
-the `classification` when the category is empty (docs/uber-mapping.md, "earnings").
+(placed with the export's zone or `--tz`). The model's category comes from the `classification`, else
+from Uber's `category` (`category_of`; docs/uber-mapping.md, "earnings"): every label of the reference
+and the samples is listed, and a label that is not is reported, never silently `other`.
 
 Example:
     >>> uber_category = pd.Series(["tip", None])
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
 import pandas as pd
 
 from parsers.base import Batch, Member, ParseContext
@@ -31,6 +31,7 @@ from parsers.common import (
     require,
     to_float,
 )
+from parsers.common.values import label_category, report_labels
 
 CHUNK_ROWS = 200_000
 PAYMENT_VARIANTS = {
@@ -46,17 +47,37 @@ _COLUMNS = {  # model column -> source column, per variant
                             "classification": "Classification", "category": "Category",
                             "earned_at": "Local Timestamp", "job_id": "Trip UUID"},
 }
-_INCENTIVE = r"incentive|promotion|quest|boost"
-CATEGORY_RULES = (  # Uber's category (lower case) -> the model's, first match wins
-    ("fare", r"^(?:driver_payment_fares|driver_payment_charges)$"), ("tip", r"^tip$"), ("tax", r"^tax$"),
-    ("commission", r"^commission$"), ("toll", r"^driver_payment_tolls$"), ("fee", r"^eats_fee$"),
-    ("holdback", r"^courier_fraud_holdback$"), ("incentive", _INCENTIVE), ("adjustment", r"adjust"),
+CLASSIFICATIONS = {  # Uber's classification -> the model's category (export-formats.md §2.7, the samples)
+    "transport.fare.driver_upfront_fare": "fare", "transport.fare.base": "fare",
+    "transport.fare.distance": "fare", "transport.fare.time": "fare", "transport.fare.surge": "fare",
+    "transport.fare.cancellation_fee": "fare", "transport.fare.charges.wait_time": "fare",
+    "delivery.fare.pickup": "fare", "delivery.fare.dropoff": "fare", "delivery.fare.distance": "fare",
+    "delivery.fare.batch_discount": "fare",
+    "intermediary.fare.delivery.courier_adjust": "fare",  # Uber files it under driver_payment_fares
+    "transport.toll": "toll", "transport.misc.tip": "tip",
+    "transport.tax.vat": "tax", "delivery.courier.tax.vat": "tax",
+    "intermediary.commission": "commission",
+    "eats.mp.charges.location_change_fee": "fee",
+    "intermediary.delivery.charge.courier.fraud.fare": "holdback",
+    "transport.incentive.quest": "incentive", "delivery.incentive.quest": "incentive",
+}
+CATEGORIES = {  # Uber's category -> the model's
+    "driver_payment_fares": "fare", "driver_payment_charges": "fare", "driver_payment_tolls": "toll",
+    "tip": "tip", "tax": "tax", "commission": "commission", "eats_commission": "commission",
+    "eats_fee": "fee", "courier_fraud_holdback": "holdback", "existing_driver_incentive": "incentive",
+}
+FAMILIES = (  # labels not seen verbatim yet whose words leave no doubt; first match wins
+    ("tax", r"(?:^|[._])(?:tax|vat)(?:[._]|$)"),  # VAT and other taxes, whatever the product
+    ("commission", r"(?:^|[._])commission(?:[._]|$)"),  # commissions of every product
+    ("holdback", r"fraud|holdback"),
+    ("tip", r"(?:^|[._])tips?$"),
+    ("toll", r"(?:^|[._])tolls?(?:[._]|$)"),
+    ("fare", r"^(?:transport|delivery)\.fare\."),
+    ("incentive", r"incentive|promotion|quest|boost|bonus"),
+    ("adjustment", r"adjust"),
+    ("fee", r"(?:^|[._])fees?(?:[._]|$)"),
 )
-CLASSIFICATION_RULES = (  # Uber's classification, when the category is empty
-    ("fare", r"^(?:transport|delivery)\.fare\.|\.courier_adjust$"), ("tip", r"\.tip$"), ("tax", r"\.tax\."),
-    ("commission", r"^intermediary\.commission$"), ("toll", r"^transport\.toll$"),
-    ("fee", r"^eats\.mp\.charges\."), ("holdback", r"fraud"), ("incentive", _INCENTIVE),
-)
+UNKNOWN = "kept with category other, counted in the totals; please report the label"
 
 
 def parse_payments(member: Member, ctx: ParseContext) -> Iterator[Batch]:
@@ -83,7 +104,8 @@ def parse_payments(member: Member, ctx: ParseContext) -> Iterator[Batch]:
         out["amount"] = to_float(frame[names["amount"]], ctx, file)
         out["currency"] = frame[names["currency"]]
         out["classification"] = frame[names["classification"]]
-        out["category"] = category_of(column(frame, names["category"]), frame[names["classification"]])
+        out["category"] = category_of(column(frame, names["category"]), frame[names["classification"]], ctx,
+                                      file)
         out["earned_at"] = place_local(frame[names["earned_at"]], ctx, file)
         out["job_id"] = column(frame, names["job_id"]) if "job_id" in names else None
         out["source_row"] = frame["source_row"]
@@ -92,23 +114,23 @@ def parse_payments(member: Member, ctx: ParseContext) -> Iterator[Batch]:
         yield Batch("earnings", finish(require(out, frame, ctx, file, needed), "earnings"))
 
 
-def category_of(category: pd.Series, classification: pd.Series) -> pd.Series:
-    """The model's earnings category from Uber's `category`, or its `classification` when empty.
+def category_of(category: pd.Series, classification: pd.Series, ctx: ParseContext | None = None,
+                file: str = "") -> pd.Series:
+    """The model's earnings category of each pay line; with `ctx`, a line neither label places is an issue.
+
+    The classification (Uber's finer label) decides first, exactly (`CLASSIFICATIONS`) or by its words
+    (`FAMILIES`: a VAT line is tax, a commission of any product is commission), then Uber's category
+    (`CATEGORIES`, then `FAMILIES`); a line that none places is `other` and, never silently, an
+    `unknown_value` issue naming the classification column and the label.
 
     Example:
-        >>> category_of(pd.Series([None, "existing_driver_incentive"]),
-        ...             pd.Series(["intermediary.delivery.charge.courier.fraud.fare", "x"])).tolist()
-        ['holdback', 'incentive']
+        >>> category_of(pd.Series([None, "existing_driver_incentive", "eats_commission"]),
+        ...             pd.Series(["intermediary.delivery.charge.courier.fraud.fare", "x", None])).tolist()
+        ['holdback', 'incentive', 'commission']
     """
-    from_category = _classify(category, CATEGORY_RULES)
-    from_classification = _classify(classification, CLASSIFICATION_RULES)
-    use_category = category.notna().to_numpy()
-    return pd.Series(np.where(use_category, from_category, from_classification), index=category.index,
-                     dtype=object)
-
-
-def _classify(values: pd.Series, rules: tuple[tuple[str, str], ...]) -> np.ndarray:
-    lower = values.astype("str").str.strip().str.lower()
-    conditions = [lower.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
-                  for _, pattern in rules]
-    return np.select(conditions, [name for name, _ in rules], default="other")
+    found = label_category(classification, CLASSIFICATIONS, FAMILIES)
+    found = found.where(found.notna(), label_category(category, CATEGORIES, FAMILIES))
+    unknown = found.isna()
+    if ctx is not None and unknown.any():
+        report_labels(ctx, file, classification, unknown, UNKNOWN)
+    return found.where(~unknown, "other").astype(object)
