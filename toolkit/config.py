@@ -101,12 +101,14 @@ class Config:
         """
         if last < first:
             raise ValueError("rate_over: last day before first day")
+        rates = self.rates(key)  # read once: each entry holds until the next entry's date
+        if not rates or rates[0].start > first:
+            return None
         total, days = 0.0, (last - first).days + 1
-        for offset in range(days):
-            rate = self.rate_on(key, first + timedelta(days=offset))
-            if rate is None:
-                return None
-            total += rate.value
+        for i, rate in enumerate(rates):
+            end = rates[i + 1].start if i + 1 < len(rates) else last + timedelta(days=1)
+            lo, hi = max(first, rate.start), min(last + timedelta(days=1), end)
+            total += rate.value * max((hi - lo).days, 0)
         return total / days
 
     def source(self, key: str) -> str:
