@@ -157,3 +157,15 @@ def test_a_complete_export_still_exits_zero(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(export), "--store", str(tmp_path / "store"),
                                  "--tz", "Europe/Zurich"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_renamed_trips_file_still_states_the_export_zone_under_its_real_name(tmp_path: Path) -> None:
+    export = tmp_path / "paris"
+    shutil.copytree(SAMPLES / "uber-sar-fr-2021", export)
+    (export / "FR-Paris" / "02 - Driver Lifetime Trips.csv").rename(export / "FR-Paris" / "trips-Table 1.csv")
+    (export / "FR-Paris" / "05 - Driver Online Offline.csv").unlink()  # the trips' timezone column alone
+    report = ingest_export(export, tmp_path / "store", strict=True)
+    assert report.status == "ingested", report.error
+    placed = [d for d in report.tz_decisions if d["source"] == "export"]
+    assert placed and {d["zone"] for d in placed} == {"Europe/Paris"}
+    assert all("FR-Paris/trips-Table 1.csv" in d["detail"] and "00 - " not in d["detail"] for d in placed)
