@@ -346,5 +346,6 @@ def test_folder_upload_asks_for_the_time_zone(browser: object, server: str, outs
     _settled(page)
     assert page.locator("text=Which time zone?").count() == 0  # type: ignore[attr-defined]
     sidebar = page.locator("[data-testid='stSidebar']")  # type: ignore[attr-defined]
-    assert sidebar.locator("text=Local time: Europe/Paris").count() == 1  # the zone chosen (the browser's)
+    # the zone proposed and chosen: the one the export's coordinates and currency (Geneva, CHF) point to
+    assert sidebar.locator("text=Local time: Europe/Zurich").count() == 1
     assert outside == []
