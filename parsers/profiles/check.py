@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from parsers.base import Member, ParseContext, first_rule
+from parsers.base import Member, ParseContext, first_rule, is_clutter
 from parsers.profiles.model import Profile
 from parsers.profiles.module import ProfileModule, assign_files
 from toolkit.archive import Limits, open_export
@@ -96,8 +96,6 @@ def check_profile(profile: Profile, export_path: str | os.PathLike[str], tz: str
         >>> check_profile(load_profile(BUILTIN_DIR / "example-courier.toml"), root).missed_files
         ['notes.txt']
     """
-    from parsers.registry import is_clutter  # the registry lists profiles: imported late, no cycle
-
     result = ProfileCheck(profile=profile.name)
     module = ProfileModule(profile)
     try:
