@@ -216,15 +216,16 @@ def _check_values(values: Mapping[str, Any]) -> None:
     for name, table in values["wages"].items():
         if not isinstance(table, Mapping) or not {"rates", "currency"} <= set(table):
             raise ConfigError(f"'wages.{name}' needs currency and rates")
-    needs = {"fr_bareme": {"currency", "brackets", "multiplier", "source"},
+    brackets = {"currency", "brackets", "multiplier", "source"}
+    needs = {"fr_bareme": brackets, "annual_brackets": brackets,
              "per_km": {"currency", "rates", "unit_km", "source"}}
     for name, profile in costs["profiles"].items():
         kind = str(profile.get("kind")) if isinstance(profile, Mapping) else ""
         if kind not in needs or not needs[kind] <= set(profile):
-            raise ConfigError(f"'costs.profiles.{name}' needs kind (fr_bareme or per_km) and "
-                              f"{sorted(needs.get(kind, set()))}")
+            raise ConfigError(f"'costs.profiles.{name}' needs kind (fr_bareme, annual_brackets or "
+                              f"per_km) and {sorted(needs.get(kind, set()))}")
     for currency, table in values["minimum_wage"]["by_currency"].items():
-        if table not in values["wages"]:
+        if table and table not in values["wages"]:
             raise ConfigError(f"'minimum_wage.by_currency.{currency}' names no table of [wages]")
     if values["contributions"]["scheme"] not in (*values["contributions"], "own"):
         raise ConfigError("'contributions.scheme' names no table of [contributions]")

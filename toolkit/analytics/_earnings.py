@@ -1,6 +1,7 @@
 """Earnings lines and jobs as the pay analyses read them, shared by `pay` and `minimums`: the dominant
-currency, the lines in one currency and period, which lines are tips, when a job happened, and the local
-day, week or month a timestamp falls in.
+currency, the lines in one currency and period, which lines are tips or taxes collected, when a job
+happened, the local day, week or month a timestamp falls in, and whether a period holds lines in other
+currencies.
 
 Example:
     >>> when = pd.Series(pd.to_datetime(["2026-01-04 23:30"], utc=True))  # Monday 00:30 in Paris
@@ -73,6 +74,18 @@ def is_tip(lines: pd.DataFrame, cfg: Config) -> pd.Series:
     return lines["category"].isin(cfg.get("pay.tip_categories"))
 
 
+def is_tax(lines: pd.DataFrame, cfg: Config) -> pd.Series:
+    """Whether each line's category is one of `pay.tax_categories` (VAT and other taxes collected for the
+    state: paid out by the platform, but not pay for work).
+
+    Example:
+        >>> from toolkit.config import load_config
+        >>> is_tax(pd.DataFrame({"category": ["fare", "tax"]}), load_config()).tolist()
+        [False, True]
+    """
+    return lines["category"].isin(cfg.get("pay.tax_categories"))
+
+
 def job_time(jobs: pd.DataFrame) -> pd.Series:
     """When each job happened: drop-off, else pick-up, acceptance or request time (columns present).
 
@@ -102,3 +115,19 @@ def period_start(when: pd.Series, zone: str, freq: str) -> pd.Series:
         return local.dt.to_period("M").dt.to_timestamp()
     days = local.dt.day_of_week if freq == "week" else 0
     return local.dt.normalize() - pd.to_timedelta(days, unit="D")
+
+
+def other_currencies(earnings: pd.DataFrame | None, currency: str | None, span: Span | None) -> bool:
+    """Whether the period holds earnings lines in a currency other than `currency` (undated ones count).
+
+    Example:
+        >>> other_currencies(pd.DataFrame({"earned_at": [None], "currency": ["CHF"]}), "EUR", None)
+        True
+    """
+    if earnings is None or earnings.empty or currency is None:
+        return False
+    lines = earnings
+    if span is not None:
+        at = lines["earned_at"]
+        lines = lines[at.isna() | ((at >= span[0]) & (at < span[1]))]
+    return bool((lines["currency"].notna() & (lines["currency"] != currency)).any())

@@ -1,5 +1,11 @@
-"""French sector minimums (methods.md §2.4): what the accords homologated by the ARPE say was due for a
-month's (or week's) activity, and the shortfall against what the platform paid.
+"""Minimums (methods.md §2.4): what the minimum wage makes due (`wage_due`; the hourly rate itself is
+`toolkit.analytics.pay.minimum_wage`), and the
+French sector minimums: what the accords homologated by the ARPE say was due for a month's (or week's)
+activity, and the shortfall against what the platform paid.
+
+The minimum wage is the worker's own figure (`minimum_wage.own_hourly`) when given, else the dated table
+that `minimum_wage.by_currency` names for the earnings currency (`toolkit.countries` blanks the tables
+of other countries); else unknown, with `minimum_wage.unknown_reason` saying what is missing.
 
 VTC: a minimum per hour of activity, per km and per ride; delivery: a minimum per hour of activity. The
 rates, and the days they apply from, are in `defaults.toml` (`sector.*`). `pay.pay_by_period` joins these
@@ -23,7 +29,15 @@ import numpy as np
 import pandas as pd
 
 from toolkit.analytics import intervals as iv
-from toolkit.analytics._earnings import currency_lines, dominant_currency, is_tip, job_time, period_start
+from toolkit.analytics._earnings import (
+    currency_lines,
+    dominant_currency,
+    is_tax,
+    is_tip,
+    job_time,
+    period_start,
+)
+from toolkit.analytics.plausibility import trip_km
 from toolkit.analytics.time import Span, job_intervals
 from toolkit.config import Config, load_config
 
@@ -41,7 +55,8 @@ def sector_minimums(
     platform's ex-ante estimates). VTC: `vtc_due_hourly` = rate x ride activity hours, `vtc_due_km` = rate
     x ride km (job + to-pickup), `vtc_rides_below_min` = completed rides whose linked pay (non-tip lines
     with its job_id) is under the per-ride minimum; delivery: `delivery_due` = rate x delivery activity
-    hours; `*_shortfall` = max(0, due - gross pay of that kind). Empty when the currency is another.
+    hours; `*_shortfall` = max(0, due - gross pay of that kind; tips and taxes collected out). Km are
+    those of `plausibility.trip_km` (implausible distances replaced). Empty when the currency is another.
 
     Example:
         >>> sector_minimums(None, None, "Europe/Paris", None).empty
@@ -52,7 +67,10 @@ def sector_minimums(
     if jobs is None or jobs.empty or currency != cfg.get("sector.currency") or "kind" not in jobs.columns:
         return pd.DataFrame()
     lines = currency_lines(earnings, currency, period, [])
-    lines = lines[~is_tip(lines, cfg)]
+    lines = lines[~is_tip(lines, cfg) & ~is_tax(lines, cfg)]
+    trips = trip_km(jobs, cfg)
+    metres = (trips.job_km.fillna(0) + trips.pickup_km.fillna(0)).where(
+        trips.job_km.notna() | trips.pickup_km.notna()) * 1000
     out: dict[str, pd.Series] = {}
     for kind, prefix in (("ride", "vtc"), ("delivery", "delivery")):
         of_kind = jobs[jobs["kind"] == kind]
@@ -67,7 +85,7 @@ def sector_minimums(
         out[f"{prefix}_due_hourly"] = activity * hourly
         out[f"{prefix}_shortfall_hourly"] = (activity * hourly - pay).clip(lower=0)
         if kind == "ride":
-            km = _km_by_period(of_kind, zone, period, freq).reindex(starts)
+            km = _km_by_period(of_kind, metres[of_kind.index], zone, period, freq).reindex(starts)
             out["vtc_due_km"] = km * _period_rate(cfg, "sector.fr_vtc_min_per_km", starts, freq)
             below = _rides_below_min(lines, of_kind, zone, period, cfg, freq)
             out["vtc_rides_below_min"] = below.reindex(starts)
@@ -77,7 +95,71 @@ def sector_minimums(
     return frame
 
 
+def wage_due(by_day: pd.DataFrame, span: Span, cfg: Config, currency: str | None) -> float | None:
+    """What the minimum wage makes due for the logged-in hours of the days of `by_day` within `span`
+    (each day at its own rate); None when no rate applies.
+
+    Example:
+        >>> days = pd.DataFrame({"logged_in": [10.0]}, index=pd.DatetimeIndex(["2026-01-05"], tz="UTC"))
+        >>> span = (pd.Timestamp("2026-01-05", tz="UTC"), pd.Timestamp("2026-01-06", tz="UTC"))
+        >>> round(wage_due(days, span, load_config(), "EUR"), 2)
+        120.2
+    """
+    own = float(cfg.get("minimum_wage.own_hourly"))
+    table = wage_table(cfg, currency)
+    if (table is None and own < 0) or by_day.empty:
+        return None
+    starts = pd.DatetimeIndex(by_day.index)
+    days = by_day[(starts < span[1]) & (starts + pd.DateOffset(days=1) > span[0])]
+    due = 0.0
+    for start, logged in zip(pd.DatetimeIndex(days.index), days["logged_in"], strict=True):
+        rate = own if own >= 0 else getattr(cfg.rate_on(f"wages.{table}", start.date()), "value", None)
+        if rate is None:
+            return None
+        due += rate * float(logged)
+    return due
+
+
+def wage_method(cfg: Config, currency: str | None) -> str:
+    """How the minimum wage was chosen, in words.
+
+    Example:
+        >>> wage_method(load_config(overrides={"minimum_wage.own_hourly": 24.0}), "CHF")
+        'your own minimum wage, 24.00 per hour'
+    """
+    own = float(cfg.get("minimum_wage.own_hourly"))
+    if own >= 0:
+        return f"your own minimum wage, {own:.2f} per hour"
+    table = wage_table(cfg, currency)
+    if table is None:
+        return f"unknown: {unknown_reason(cfg, currency)}"
+    return f"{cfg.source('wages.' + table)}; day-weighted over the period"
+
+
+def wage_table(cfg: Config, currency: str | None) -> str | None:
+    """The wage table that `minimum_wage.by_currency` names for `currency` (None when none or "").
+
+    Example:
+        >>> wage_table(load_config(), "GBP"), wage_table(load_config(), "USD")
+        ('uk_nlw_hourly', None)
+    """
+    return cfg.get("minimum_wage.by_currency").get(currency or "") or None
+
+
+def unknown_reason(cfg: Config, currency: str | None) -> str:
+    """Why no minimum wage applies, in words (`minimum_wage.unknown_reason`, set per country).
+
+    Example:
+        >>> unknown_reason(load_config(), "CHF")[:35]
+        'no minimum wage table for CHF is in'
+    """
+    reason = str(cfg.get("minimum_wage.unknown_reason"))
+    return reason or (f"no minimum wage table for {currency} is in the toolkit: enter the one that applies "
+                      "to you")
+
+
 # ---------------------------------------------------------------------------------------------- private
+
 
 
 def _activity_hours(jobs: pd.DataFrame, zone: str, period: Span | None, freq: iv.Freq) -> pd.Series:
@@ -96,8 +178,8 @@ def _pay_of_kind(lines: pd.DataFrame, jobs: pd.DataFrame, kind: str, zone: str, 
     return _by_period(lines.loc[mine, "earned_at"], lines.loc[mine, "amount"], zone, freq)
 
 
-def _km_by_period(jobs: pd.DataFrame, zone: str, period: Span | None, freq: str) -> pd.Series:
-    metres = jobs.reindex(columns=["job_distance_m", "to_pickup_distance_m"]).sum(axis=1, min_count=1)
+def _km_by_period(jobs: pd.DataFrame, metres: pd.Series, zone: str, period: Span | None,
+                  freq: str) -> pd.Series:
     when = job_time(jobs)
     keep = when.notna() & (True if period is None else (when >= period[0]) & (when < period[1]))
     return _by_period(when[keep], metres[keep] / 1000, zone, freq)

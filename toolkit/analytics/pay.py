@@ -1,15 +1,21 @@
 """Pay (methods.md §2): earnings per period, per engaged and per logged-in hour, net of costs, against the
 minimum wage and the French sector minimums. Every figure says which definition and parameter it used.
 
-Definitions: earnings_total = the sum of all earnings lines (the platform's payout, after commission);
-tips = lines whose category is in `pay.tip_categories`; G = earnings_total - tips (methods.md §2.1, tips
-kept out as the LOM indicators do). per_hour_engaged = G / (P2+P3); per_hour_logged_in = G / (P1+P2+P3);
-net = G + tips - vehicle cost - prorated fixed costs - contributions (rate x earnings_total);
-net_per_hour_logged_in = net / logged-in hours. Money is in one currency: lines in other currencies are
-left out and said so. Unknown is None, never 0.
+Definitions: earnings_total = the sum of all earnings lines (the platform's payout, after commission, as
+DESIGN.md says); tips = lines whose category is in `pay.tip_categories`; taxes = lines in
+`pay.tax_categories` (VAT and other taxes collected for the state: paid out, not pay for work); gross G =
+earnings_total - tips - taxes (methods.md §2.1, tips kept out as the LOM indicators do).
+per_hour_engaged = G / (P2+P3); per_hour_logged_in = G / (P1+P2+P3), both over the days the time records
+cover only (`toolkit.analytics.coverage`): earnings dated outside them are returned apart; net =
+earnings_total - taxes - vehicle cost - prorated fixed costs - contributions; net_per_hour_logged_in = the
+net of the covered days / logged-in hours. The km of the vehicle costs are the jobs' distances with
+implausible values replaced by estimates (`toolkit.analytics.plausibility`). Money is in one currency:
+lines in other currencies are left out and said so. Unknown is None, never 0, with a note saying what is
+missing.
 
-The French sector minimums are computed in `toolkit.analytics.minimums` (`sector_minimums`, also importable
-from here); the helpers both modules read earnings lines with are in `toolkit.analytics._earnings`.
+The minimum wage and the French sector minimums are in `toolkit.analytics.minimums` (`minimum_wage`,
+`sector_minimums`, also importable from here); the helpers that read earnings lines are in
+`toolkit.analytics._earnings`.
 
 Example:
     >>> import pandas as pd
@@ -22,24 +28,46 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
 import pandas as pd
 
-from toolkit.analytics._earnings import currency_lines, dominant_currency, is_tip, job_time, period_start
-from toolkit.analytics.minimums import sector_minimums
+from toolkit.analytics._earnings import (
+    currency_lines,
+    dominant_currency,
+    is_tax,
+    is_tip,
+    other_currencies,
+    period_start,
+)
+from toolkit.analytics.coverage import PayCoverage, covered_span, days_text, full_periods, pay_coverage
+from toolkit.analytics.minimums import sector_minimums, unknown_reason, wage_due, wage_method, wage_table
+from toolkit.analytics.plausibility import TripKm, date_notes, km_in_span, trip_km
 from toolkit.analytics.time import Span, TimeAccounting
 from toolkit.config import Config, load_config
-from toolkit.periods import local_day, local_day_span, span_days
+from toolkit.periods import partial_periods, span_days
 
 __all__ = [
-    "DAYS_PER_MONTH", "cost_per_km", "dominant_currency", "earnings_by_category", "minimum_wage",
-    "pay_by_period", "pay_summary", "sector_minimums",
+    "DAYS_PER_MONTH", "cost_per_km", "covered_span", "dominant_currency", "earnings_by_category",
+    "full_periods", "minimum_wage", "pay_by_period", "pay_summary", "sector_minimums",
 ]
 
 DAYS_PER_MONTH = 365.25 / 12
-PER_HOUR = ("per_hour_engaged", "per_hour_logged_in", "net_per_hour_logged_in")
+OWN_COSTS = "enter your own vehicle cost per km and contribution rate"
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What every period's summary reads: the frames, the checked distances, the zone and the config."""
+
+    earnings: pd.DataFrame | None
+    jobs: pd.DataFrame | None
+    trips: TripKm
+    zone: str
+    cfg: Config
+    source: str | None
 
 
 def pay_summary(
@@ -49,7 +77,11 @@ def pay_summary(
     """Earnings, hourly pay, costs, contributions and net pay over `period` ([start, end) UTC; default all).
 
     `time` gives the hours (None: every hourly figure is None). The result holds plain numbers, a
-    `methods` dict saying how each was computed and a `notes` list.
+    `methods` dict saying how each was computed and a `notes` list. Beyond the figures of the module
+    docstring: `taxes`, `covered_days` ({"first", "last"} local days of the time records, or None),
+    `earnings_outside_coverage` (money of the period dated outside them) and
+    `earnings_outside_coverage_days`, `distance_km` and `distances_replaced` (implausible distances of the
+    period's jobs replaced by estimates).
 
     Example:
         >>> pay_summary(None, None, None)["earnings_total"] is None
@@ -59,8 +91,10 @@ def pay_summary(
     hours = time.hours if time is not None else {}
     span = period or (time.period if time is not None else None)
     zone = time.zone if time is not None else "UTC"
-    out = _summary(earnings, jobs, hours.get("logged_in"), hours.get("engaged"), span, zone, cfg, currency,
-                   covered_span(time, span))
+    inputs = _Inputs(earnings, jobs, trip_km(jobs, cfg), zone, cfg, time.source if time is not None else None)
+    logged, engaged = hours.get("logged_in"), hours.get("engaged")
+    out = _summary(inputs, logged, engaged, span, currency, covered_span(time, span))
+    out["notes"] += inputs.trips.notes + date_notes(earnings, jobs, cfg)
     return out
 
 
@@ -72,9 +106,10 @@ def pay_by_period(
     """Pay per local week or month (cut to `period` if given) against the minimum wage of each day and
     the French sector minimums.
 
-    Columns: logged_in_h, engaged_h, earnings_total, tips, gross, per_hour_engaged, per_hour_logged_in,
-    net, net_per_hour_logged_in, minimum_wage_per_hour (weighted by the logged-in hours of each day),
-    minimum_wage_due, below_minimum_wage (net < due), and the columns of `sector_minimums`.
+    Columns: logged_in_h, engaged_h, the figures of `pay_summary`, minimum_wage_per_hour (weighted by the
+    logged-in hours of each day), minimum_wage_due, below_minimum_wage (net < due), partial (the covered
+    days reach only part of the calendar period: keep it out of "N of M periods" counts with
+    `full_periods`), and the columns of `sector_minimums`.
 
     Example:
         >>> from toolkit.analytics.time import time_accounting
@@ -84,105 +119,91 @@ def pay_by_period(
         >>> e = pd.DataFrame({"earned_at": pd.to_datetime(["2026-01-05 12:00"], utc=True), "amount": [30.0],
         ...     "currency": ["EUR"], "category": ["fare"]})
         >>> t = time_accounting(seg, None, zone="Europe/Paris")
-        >>> float(pay_by_period(e, None, t, "week", load_config(overrides={"costs.mode": "none"}))
-        ...     ["net_per_hour_logged_in"].iloc[0])
-        11.82
+        >>> week = pay_by_period(e, None, t, "week", load_config(overrides={"costs.mode": "none"}))
+        >>> float(week["net_per_hour_logged_in"].iloc[0]), bool(week["partial"].iloc[0])
+        (11.82, True)
     """
     cfg = config or load_config()
+    inputs = _Inputs(earnings, jobs, trip_km(jobs, cfg), time.zone, cfg, time.source)
     table = time.by_week if freq == "week" else time.by_month
+    whole = covered_span(time, period or time.period)
+    partial = partial_periods(list(table.index), freq, span_days(whole, time.zone) if whole else None)
     rows = []
-    for start in table.index:
+    for start, part in zip(table.index, partial, strict=True):
         span = _bucket(pd.Timestamp(start), freq, period)
         row = table.loc[start]
         logged, engaged = float(row["logged_in"]), float(row["P2"] + row["P3"])
-        summary = _summary(earnings, jobs, logged, engaged, span, time.zone, cfg, currency,
-                           covered_span(time, span))
-        due = _wage_due(time.by_day, span, cfg, summary["currency"])
+        summary = _summary(inputs, logged, engaged, span, currency, covered_span(time, span))
+        due = wage_due(time.by_day, span, cfg, summary["currency"])
         figures = {k: v for k, v in summary.items() if k not in ("methods", "notes", "minimum_wage_per_hour")}
         rows.append({"start": start, "logged_in_h": logged, "engaged_h": engaged, **figures,
                      "minimum_wage_per_hour": _per(due, logged), "minimum_wage_due": due,
                      "below_minimum_wage": (None if due is None or summary["net"] is None
-                                            else bool(summary["net"] < due))})
+                                            else bool(summary["net"] < due)),
+                     "partial": part})
     out = pd.DataFrame(rows).set_index("start") if rows else pd.DataFrame()
     if rows:
         out = out.join(sector_minimums(earnings, jobs, time.zone, period, cfg, currency, freq))
     return out
 
 
-def covered_span(time: TimeAccounting | None, span: Span | None) -> Span | None:
-    """The local days, inside `span`, between the first and the last time record (the time accounting's
-    timeline): the only days over which money can be divided by hours. None without time records.
-
-    Example:
-        >>> from toolkit.analytics.time import time_accounting
-        >>> seg = pd.DataFrame({"platform": ["uber"], "state": ["on_job"],
-        ...     "start_at": pd.to_datetime(["2026-01-05 10:00"], utc=True),
-        ...     "end_at": pd.to_datetime(["2026-01-05 12:00"], utc=True)})
-        >>> year = (pd.Timestamp("2025-12-31 23:00", tz="UTC"), pd.Timestamp("2026-12-31 23:00", tz="UTC"))
-        >>> [str(t) for t in covered_span(time_accounting(seg, None, year, "Europe/Paris"), year)]
-        ['2026-01-04 23:00:00+00:00', '2026-01-05 23:00:00+00:00']
-    """
-    if time is None or time.timeline.empty:
-        return None
-    line = time.timeline
-    first = local_day(pd.Timestamp(line["start_at"].min()), time.zone)
-    last = local_day(pd.Timestamp(line["end_at"].max()) - pd.Timedelta(microseconds=1), time.zone)
-    days = local_day_span(first, max(first, last), time.zone)
-    if span is None:
-        return days
-    lo, hi = max(days[0], span[0]), min(days[1], span[1])
-    return (lo, hi) if hi > lo else None
-
-
-def _summary(earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, logged: float | None,
-             engaged: float | None, span: Span | None, zone: str, cfg: Config,
-             currency: str | None, covered: Span | None = None) -> dict[str, Any]:
-    notes: list[str] = []
-    currency = currency or dominant_currency(earnings, notes)
-    lines = currency_lines(earnings, currency, span, notes)
+def _summary(inputs: _Inputs, logged: float | None, engaged: float | None, span: Span | None,
+             currency: str | None, covered: Span | None) -> dict[str, Any]:
+    cfg, notes = inputs.cfg, list[str]()
+    currency = currency or dominant_currency(inputs.earnings, notes)
+    lines = currency_lines(inputs.earnings, currency, span, notes)
+    known = currency is not None
     # no earnings at all is unknown; no line in this period (when others exist) is zero
-    total = float(lines["amount"].sum()) if currency is not None else None
-    tips = float(lines.loc[is_tip(lines, cfg), "amount"].sum()) if currency is not None else None
-    taxes = float(lines.loc[_is_tax(lines, cfg), "amount"].sum()) if currency is not None else None
+    total, tips, taxes = (_sum(lines), _sum(lines[is_tip(lines, cfg)]), _sum(lines[is_tax(lines, cfg)])) \
+        if known else (None, None, None)
     gross = None if total is None or tips is None or taxes is None else total - tips - taxes
-    hourly, outside = _hourly_gross(lines, covered, zone, cfg, jobs, notes)
+    cov = pay_coverage(lines, inputs.jobs, inputs.source, covered if known else None, inputs.zone, cfg, notes)
+    hourly = _gross(cov.inside, cfg) if cov.span is not None else None
     out: dict[str, Any] = {
         "currency": currency, "earnings_total": total, "tips": tips, "taxes": taxes, "gross": gross,
-        "earnings_outside_coverage": outside,
-        "per_hour_engaged": _per(hourly, engaged), "per_hour_logged_in": _per(hourly, logged),
-        "methods": {
-            "earnings_total": "sum of all earnings lines (payout after commission)",
-            "gross": f"earnings_total minus tips (categories {', '.join(cfg.get('pay.tip_categories'))}) "
-                     f"and taxes collected (categories {', '.join(cfg.get('pay.tax_categories'))})",
-            "per_hour_engaged": "gross of the days with time records / engaged hours (P2+P3)",
-            "per_hour_logged_in": "gross of the days with time records / logged-in hours (P1+P2+P3)",
-            "earnings_outside_coverage": "earnings of the period dated on days before the first or after "
-                                         "the last time record: in the totals, not in pay per hour",
-        },
+        "covered_days": days_text(span_days(covered, inputs.zone)) if covered is not None else None,
+        "earnings_outside_coverage": cov.outside_amount,
+        "earnings_outside_coverage_days": days_text(cov.outside_days),
+        "per_hour_engaged": None if "engaged" in cov.unreliable_hours else _per(hourly, engaged),
+        "per_hour_logged_in": None if "logged_in" in cov.unreliable_hours else _per(hourly, logged),
+        "methods": _methods(cfg),
         "notes": notes,
     }
-    paid = None if total is None or taxes is None else total - taxes  # taxes collected go to the state
-    costs = _costs(jobs, span, zone, cfg, currency, paid, notes) if span is not None else {}
+    costs, net = _net_of(inputs, lines, span, currency, cov, notes) if span is not None else ({}, None)
     out["methods"].update(costs.pop("methods", {}))
     out.update(costs)
-    net = _net(paid, out.get("vehicle_cost"), out.get("fixed_cost"), out.get("contributions"))
     out["net"] = net
-    out["net_per_hour_logged_in"] = _per(net, logged) if hourly is not None else None
-    out["methods"]["net"] = ("earnings_total - taxes - vehicle_cost - fixed_cost - contributions "
-                             "(tips included)")
-    if covered is not None and span is not None and covered != span and hourly is not None and outside:
-        # money was paid on days without time records: every per-hour figure is that of the covered days
-        inner = _summary(earnings, jobs, logged, engaged, covered, zone, cfg, currency, covered)
-        out.update({k: inner[k] for k in PER_HOUR})
-        out["methods"]["net_per_hour_logged_in"] = "net pay of the days with time records / logged-in hours"
-    if _other_currencies(earnings, currency, span):
+    net_covered = net
+    if cov.span is not None and cov.span != span and cov.outside_amount:
+        net_covered = _net_of(inputs, cov.inside, cov.span, currency, cov, [])[1]
+    out["net_per_hour_logged_in"] = (None if hourly is None or "logged_in" in cov.unreliable_hours
+                                     else _per(net_covered, logged))
+    if other_currencies(inputs.earnings, currency, span):
         # the hours cover work paid in every currency, the money only one of them: no per-hour figure
         out.update({"per_hour_engaged": None, "per_hour_logged_in": None, "net_per_hour_logged_in": None})
         notes.append("pay per hour is unknown: the hours include work paid in another currency; choose one "
                      "platform or a period paid in one currency")
-    out["minimum_wage_per_hour"] = minimum_wage(cfg, currency, span, zone, notes)
-    out["methods"]["minimum_wage_per_hour"] = _wage_method(cfg, currency)
+    out["minimum_wage_per_hour"] = minimum_wage(cfg, currency, span, inputs.zone, notes)
+    out["methods"]["minimum_wage_per_hour"] = wage_method(cfg, currency)
     return out
+
+
+def _methods(cfg: Config) -> dict[str, str]:
+    return {
+        "earnings_total": "sum of all earnings lines (payout after commission), taxes collected included",
+        "taxes": f"earnings lines of the categories {', '.join(cfg.get('pay.tax_categories'))} (VAT and "
+                 "other taxes collected for the state)",
+        "gross": f"earnings_total minus tips (categories {', '.join(cfg.get('pay.tip_categories'))}) "
+                 "and taxes collected",
+        "covered_days": "the local days from the first to the last time record (status log, sessions or "
+                        "jobs), within the period; days between without a record count as days without work",
+        "per_hour_engaged": "gross of the covered days / engaged hours (P2+P3)",
+        "per_hour_logged_in": "gross of the covered days / logged-in hours (P1+P2+P3)",
+        "earnings_outside_coverage": "earnings of the period dated on days before the first or after the "
+                                     "last time record: in the totals, not in pay per hour",
+        "net": "earnings_total - taxes - vehicle_cost - fixed_cost - contributions (tips included)",
+        "net_per_hour_logged_in": "net pay of the covered days / logged-in hours",
+    }
 
 
 STATUS_WORDS = {"V": "verified", "S": "secondary source only", "?": "not verified"}
@@ -198,17 +219,6 @@ def _rates_used(cfg: Config, scheme: str, first: date, last: date) -> str:
         return "no rate for this period"
     return "rate " + ", ".join(
         f"{r.value:.1%} from {r.start.isoformat()} ({STATUS_WORDS.get(r.status, r.status)})" for r in used)
-
-
-def _other_currencies(earnings: pd.DataFrame | None, currency: str | None, span: Span | None) -> bool:
-    """Whether the period holds earnings lines in a currency other than `currency`."""
-    if earnings is None or earnings.empty or currency is None:
-        return False
-    lines = earnings
-    if span is not None:
-        at = lines["earned_at"]
-        lines = lines[at.isna() | ((at >= span[0]) & (at < span[1]))]
-    return bool((lines["currency"].notna() & (lines["currency"] != currency)).any())
 
 
 def earnings_by_category(
@@ -237,15 +247,25 @@ def earnings_by_category(
 
 def minimum_wage(cfg: Config, currency: str | None, span: Span | None, zone: str,
                  notes: list[str]) -> float | None:
-    """The configured hourly minimum wage for `currency`, averaged by days over `span` (local dates).
+    """The hourly minimum wage for `currency`, averaged by days over `span` (local dates): the worker's
+    own figure when given, else the configured table; None with a note saying what is missing.
 
     Example:
         >>> span = (pd.Timestamp("2025-12-31", tz="UTC"), pd.Timestamp("2026-01-02", tz="UTC"))
         >>> round(minimum_wage(load_config(), "EUR", span, "UTC", []), 3)
         11.95
+        >>> notes = []
+        >>> minimum_wage(load_config(), "CHF", span, "UTC", notes), notes[0][:54]
+        (None, 'minimum wage unknown: no minimum wage table for CHF is')
     """
-    table = cfg.get("minimum_wage.by_currency").get(currency or "")
-    if table is None or span is None:
+    own = float(cfg.get("minimum_wage.own_hourly"))
+    if own >= 0:
+        return own
+    table = wage_table(cfg, currency)
+    if span is None or currency is None:
+        return None
+    if table is None:
+        notes.append(f"minimum wage unknown: {unknown_reason(cfg, currency)}")
         return None
     first = span[0].tz_convert(zone).date()
     last = (span[1] - pd.Timedelta(microseconds=1)).tz_convert(zone).date()
@@ -256,51 +276,62 @@ def minimum_wage(cfg: Config, currency: str | None, span: Span | None, zone: str
 
 
 def cost_per_km(cfg: Config, annual_km: float, first: date, last: date) -> tuple[float | None, str, str]:
-    """Vehicle cost per km from `costs.mode`/`costs.profile`: (rate or None, currency, method text).
+    """Vehicle cost per km from `costs.mode`/`costs.profile`: (rate or None, currency, method text). The
+    currency "" is the earnings' own (your own rate).
 
     Example:
         >>> rate, cur, how = cost_per_km(load_config(), 25000.0, date(2026, 1, 1), date(2026, 1, 31))
         >>> round(rate, 3), cur
         (0.427, 'EUR')
+        >>> uk = load_config(overrides={"costs.profile": "uk_hmrc"})
+        >>> round(cost_per_km(uk, 32186.88, date(2025, 5, 1), date(2025, 5, 31))[0], 4)  # 20,000 miles
+        0.2175
     """
     mode = cfg.get("costs.mode")
     if mode == "none":
         return 0.0, "", "vehicle costs not counted (costs.mode = none)"
     if mode == "ask":
-        return None, "", ("no published vehicle cost rate is assumed for this country: enter your own "
-                          "vehicle cost per km (costs.mode = custom, costs.custom_per_km)")
+        return None, "", f"unknown: no published vehicle cost rate is assumed for this country; {OWN_COSTS}"
     if mode == "custom":
         return float(cfg.get("costs.custom_per_km")), cfg.get("costs.custom_currency"), "your own per-km rate"
     name = cfg.get("costs.profile")
     profile = cfg.get(f"costs.profiles.{name}")
-    source = profile["source"]
+    source = profile["source"] + (f" ({STATUS_WORDS[profile['status']]})" if profile.get("status") else "")
     if profile["kind"] == "per_km":
         rate = cfg.rate_over(f"costs.profiles.{name}", first, last)
         per_km = None if rate is None else rate / float(profile["unit_km"])
         return per_km, profile["currency"], f"{name}: {source}"
+    if "valid_from" in profile and first < profile["valid_from"]:
+        return None, profile["currency"], f"{name}: no rate before {profile['valid_from']}"
     if annual_km <= 0:
-        return None, profile["currency"], f"{name}: no distance to place in the barème"
+        return None, profile["currency"], f"{name}: no distance to place in the brackets"
     bracket = next(b for b in profile["brackets"] if annual_km <= b["up_to_km"])
     per_km = (bracket["rate"] * annual_km + bracket["fixed"]) / annual_km * float(profile["multiplier"])
     return per_km, profile["currency"], f"{name}: {source}, at {annual_km:,.0f} km/year = {per_km:.3f}/km"
 
 
-def _costs(jobs: pd.DataFrame | None, span: Span, zone: str, cfg: Config, currency: str | None,
-           total: float | None, notes: list[str]) -> dict[str, Any]:
+def _net_of(inputs: _Inputs, lines: pd.DataFrame, span: Span, currency: str | None, cov: PayCoverage,
+            notes: list[str]) -> tuple[dict[str, Any], float | None]:
+    """Costs of `span` and the net pay of `lines`: what was paid, less taxes collected and costs."""
+    paid = None if currency is None else _sum(lines) - _sum(lines[is_tax(lines, inputs.cfg)])
+    costs = _costs(inputs, span, currency, paid, cov.missing_trips is not None, notes)
+    return costs, _net(paid, costs["vehicle_cost"], costs["fixed_cost"], costs["contributions"])
+
+
+def _costs(inputs: _Inputs, span: Span, currency: str | None, paid: float | None, trips_missing: bool,
+           notes: list[str]) -> dict[str, Any]:
+    cfg, zone = inputs.cfg, inputs.zone
     first = span[0].tz_convert(zone).date()
     last = max(first, (span[1] - pd.Timedelta(microseconds=1)).tz_convert(zone).date())
     days = (span[1] - span[0]).total_seconds() / 86400
     scope = cfg.get("pay.distance_scope")
-    km = _distance_km(jobs, span, scope, notes)
+    km, replaced = km_in_span(inputs.trips, span, scope, notes) if not trips_missing else (None, 0)
     annual = float(cfg.get("costs.annual_km")) or (km * 365.25 / days if km and days > 0 else 0.0)
     per_km, cost_currency, how = cost_per_km(cfg, annual, first, last)
+    cost_currency = cost_currency or currency or ""  # your own rate is in the earnings' currency
     vehicle = None
-    cost_currency = cost_currency or currency  # an own rate is in the earnings' currency unless said
     if per_km == 0.0:
         vehicle = 0.0
-    elif per_km is None and cfg.get("costs.mode") == "ask":
-        notes.append("net pay unknown until you enter your own vehicle cost per km: no published rate is "
-                     "assumed for this country")
     elif per_km is not None and km is not None and cost_currency == currency:
         vehicle = per_km * km
     elif per_km is not None and km is not None:
@@ -308,24 +339,38 @@ def _costs(jobs: pd.DataFrame | None, span: Span, zone: str, cfg: Config, curren
     fixed_currency = cfg.get("costs.monthly_fixed_currency") or currency
     monthly = float(cfg.get("costs.monthly_fixed"))
     fixed = monthly * days / DAYS_PER_MONTH if monthly == 0 or fixed_currency == currency else None
+    if fixed is None:
+        notes.append(f"fixed costs in {fixed_currency}, earnings in {currency}: not converted, net unknown")
     scheme = cfg.get("contributions.scheme")
     rate, same, how_sure = _contribution_rate(cfg, scheme, first, last, currency)
-    contributions = (None if total is None or rate is None or not same
-                     else (rate + float(cfg.get("contributions.extra_rate"))) * total)
-    if scheme == "own" and rate is None:
-        notes.append("net pay unknown until you enter your own social contribution rate: none is assumed "
-                     "for this country")
-    elif rate is None or not same:
+    contributions = (None if paid is None or rate is None or not same
+                     else (rate + float(cfg.get("contributions.extra_rate"))) * paid)
+    _unknown_cost_notes(cfg.get("costs.mode") == "ask", scheme == "own" and rate is None, notes)
+    if scheme != "own" and (rate is None or not same):
         notes.append(f"no {scheme} contribution rate for this period or currency: net unknown")
-    return {"distance_km": km, "vehicle_cost": vehicle, "fixed_cost": fixed, "contributions": contributions,
+    return {"distance_km": km, "distances_replaced": replaced, "vehicle_cost": vehicle, "fixed_cost": fixed,
+            "contributions": contributions,
             "methods": {
                 "distance_km": {"job_and_to_pickup": "jobs' trip distance + distance to pickup",
                                 "job": "jobs' trip distance only"}[scope]
-                + " (km driven while waiting are in no export and are not counted)",
+                + " (km driven while waiting are in no export and are not counted); distances implying an "
+                  "impossible speed replaced by estimates (toolkit.analytics.plausibility)",
                 "vehicle_cost": how, "fixed_cost": f"costs.monthly_fixed x days / {DAYS_PER_MONTH:.2f}",
                 "contributions": f"{how_sure}, plus extra rate {cfg.get('contributions.extra_rate')}, "
                                  "x earnings_total less taxes collected",
             }}
+
+
+def _unknown_cost_notes(no_vehicle_rate: bool, no_contribution_rate: bool, notes: list[str]) -> None:
+    """Say exactly which of the worker's own figures net pay still needs (the export lacks nothing)."""
+    if no_vehicle_rate and no_contribution_rate:
+        notes.append(f"net pay unknown: {OWN_COSTS} (no published rate is assumed for this country)")
+    elif no_vehicle_rate:
+        notes.append("net pay unknown: enter your own vehicle cost per km (no published rate is assumed for "
+                     "this country)")
+    elif no_contribution_rate:
+        notes.append("net pay unknown: enter your own contribution rate (0 if you pay none; no rate is "
+                     "assumed for this country)")
 
 
 def _contribution_rate(cfg: Config, scheme: str, first: date, last: date,
@@ -340,60 +385,12 @@ def _contribution_rate(cfg: Config, scheme: str, first: date, last: date,
     return rate, same, f"{cfg.source(f'contributions.{scheme}')}; {_rates_used(cfg, scheme, first, last)}"
 
 
-def _distance_km(jobs: pd.DataFrame | None, span: Span, scope: str, notes: list[str]) -> float | None:
-    if jobs is None or jobs.empty:
-        return None
-    inside = jobs[(job_time(jobs) >= span[0]) & (job_time(jobs) < span[1])]
-    if inside.empty:
-        return 0.0
-    cols = ["job_distance_m"] + (["to_pickup_distance_m"] if scope == "job_and_to_pickup" else [])
-    metres = inside.reindex(columns=cols)
-    missing = int(metres["job_distance_m"].isna().sum())
-    if missing == len(inside):
-        notes.append("no job distance in the export: vehicle costs unknown")
-        return None
-    if missing:
-        notes.append(f"{missing} of {len(inside)} job(s) without a distance: vehicle costs understated")
-    return float(metres.sum().sum() / 1000)
+def _gross(lines: pd.DataFrame, cfg: Config) -> float:
+    return _sum(lines[~is_tip(lines, cfg) & ~is_tax(lines, cfg)])
 
 
-def _is_tax(lines: pd.DataFrame, cfg: Config) -> pd.Series:
-    return lines["category"].isin(cfg.get("pay.tax_categories"))
-
-
-def _hourly_gross(lines: pd.DataFrame, covered: Span | None, zone: str, cfg: Config,
-                  jobs: pd.DataFrame | None, notes: list[str]) -> tuple[float | None, float | None]:
-    """Gross pay of the days the time records cover (what pay per hour divides), and the earnings of the
-    period outside them; (None, None) when the period has no time record or the trips file is plainly
-    incomplete against the earnings."""
-    if lines.empty or covered is None:
-        return None, None
-    dated = lines["earned_at"]
-    inside = lines[(dated >= covered[0]) & (dated < covered[1])]
-    outside = float(lines["amount"].sum() - inside["amount"].sum())
-    if outside:
-        first, last = span_days(covered, zone)
-        notes.append(f"{outside:,.2f} of the period's earnings are dated outside the days with time records "
-                     f"({first} to {last}, {zone}): counted in the totals, not in pay per hour")
-    unmatched = _unmatched_jobs(inside, jobs, cfg)
-    if unmatched is not None:
-        notes.append(f"pay per hour is unknown: the earnings name {unmatched[0]} job(s), {unmatched[1]} of "
-                     "which are in no trip of the export (the trips file is incomplete), so the hours do "
-                     "not cover the work paid")
-        return None, outside
-    keep = ~is_tip(inside, cfg) & ~_is_tax(inside, cfg)
-    return float(inside.loc[keep, "amount"].sum()), outside
-
-
-def _unmatched_jobs(lines: pd.DataFrame, jobs: pd.DataFrame | None, cfg: Config) -> tuple[int, int] | None:
-    """(job ids named, of which in no job) when too many paid jobs are missing from the trips file."""
-    if "job_id" not in lines.columns or jobs is None or jobs.empty or "job_id" not in jobs.columns:
-        return None
-    named = set(lines["job_id"].dropna().astype(str)) - {""}
-    missing = len(named - set(jobs["job_id"].dropna().astype(str)))
-    too_many = missing >= int(cfg.get("pay.unmatched_jobs_min")) and (
-        missing > float(cfg.get("pay.unmatched_jobs_share")) * len(named))
-    return (len(named), missing) if too_many else None
+def _sum(lines: pd.DataFrame) -> float:
+    return float(lines["amount"].sum())
 
 
 def _net(total: float | None, *costs: float | None) -> float | None:
@@ -406,31 +403,9 @@ def _per(amount: float | None, hours: float | None) -> float | None:
     return None if amount is None or not hours else amount / hours
 
 
-def _wage_method(cfg: Config, currency: str | None) -> str:
-    table = cfg.get("minimum_wage.by_currency").get(currency or "")
-    if table is None:
-        return f"no minimum wage configured for {currency}"
-    return f"{cfg.source('wages.' + table)}; day-weighted over the period"
-
-
 def _bucket(start: pd.Timestamp, freq: str, period: Span | None) -> Span:
     end = start + (pd.DateOffset(weeks=1) if freq == "week" else pd.offsets.MonthBegin(1))
     span = (start.tz_convert("UTC"), pd.Timestamp(end).tz_convert("UTC"))
     if period is None:
         return span
     return max(span[0], period[0]), min(span[1], period[1])
-
-
-def _wage_due(by_day: pd.DataFrame, span: Span, cfg: Config, currency: str | None) -> float | None:
-    table = cfg.get("minimum_wage.by_currency").get(currency or "")
-    if table is None or by_day.empty:
-        return None
-    starts = pd.DatetimeIndex(by_day.index)
-    days = by_day[(starts < span[1]) & (starts + pd.DateOffset(days=1) > span[0])]
-    due = 0.0
-    for start, logged in zip(pd.DatetimeIndex(days.index), days["logged_in"], strict=True):
-        rate = cfg.rate_on(f"wages.{table}", start.date())
-        if rate is None:
-            return None
-        due += rate.value * float(logged)
-    return due
