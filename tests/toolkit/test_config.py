@@ -125,3 +125,16 @@ def test_values_returned_are_copies() -> None:
     band = cfg.get("time.pseudo_session_band_min")
     band.append(999)
     assert cfg.get("time.pseudo_session_band_min") == [15, 30, 60]
+
+
+def test_country_defaults_lie_under_the_users_file_and_overrides(tmp_path: Path) -> None:
+    base = {"costs.mode": "ask", "contributions.scheme": "own", "minimum_wage.by_currency.EUR": ""}
+    assert load_config(base=base).get("costs.mode") == "ask"
+    mine = write(tmp_path, "[costs]\nmode = 'custom'\ncustom_per_km = 0.4\n")
+    cfg = load_config(mine, overrides={"contributions.own_rate": 0.12}, base=base)
+    assert (cfg.get("costs.mode"), cfg.get("costs.custom_per_km")) == ("custom", 0.4)
+    assert (cfg.get("contributions.scheme"), cfg.get("contributions.own_rate")) == ("own", 0.12)
+    assert cfg.get("minimum_wage.by_currency")["EUR"] == ""  # no table: unknown, with the reason
+    assert cfg.get("costs.custom_currency") == ""  # your own rate is in the earnings' currency
+    with pytest.raises(ConfigError, match="country defaults: unknown key 'costs.colour'"):
+        load_config(base={"costs.colour": "red"})

@@ -5,7 +5,8 @@ their rows and replaced by an estimate said to be one, or made unknown; never si
   or `plausibility.min_job_speed_kmh` (trips), over at least `plausibility.min_duration_s`, or over
   `plausibility.max_speed_kmh`, the distance is wrong (a real Paris export gives a median pickup of
   0.013 mi next to a 5.3-minute pickup time: a unit slip). The travel time of a pickup is acceptance ->
-  arrival at the pickup when both are known, else the file's pickup duration.
+  arrival at the pickup when both are known, else the file's pickup duration, else acceptance -> pickup;
+  of a trip, pickup -> drop-off, else the file's trip duration.
 - A flagged distance is replaced by the great-circle distance between the job's own positions (accept ->
   pickup, pickup -> drop-off) x `plausibility.detour_factor`, else by its travel time x
   `plausibility.estimate_speed_kmh`; both are estimates, and every replaced row is listed with its
@@ -37,12 +38,13 @@ FLAG_COLUMNS = ["source_file", "source_row", "job_id", "column", "reason", "impl
 
 LEGS = {
     "to_pickup_distance_m": ("to_pickup_duration_s", ("accept_lat", "accept_lon", "pickup_lat", "pickup_lon"),
-                             ("accepted_at", "arrived_pickup_at"), "min_pickup_speed_kmh"),
+                             (("accepted_at", "arrived_pickup_at"), None, ("accepted_at", "picked_up_at")),
+                             "min_pickup_speed_kmh"),
     "job_distance_m": ("job_duration_s", ("pickup_lat", "pickup_lon", "dropoff_lat", "dropoff_lon"),
-                       ("picked_up_at", "dropped_off_at"), "min_job_speed_kmh"),
+                       (("picked_up_at", "dropped_off_at"), None), "min_job_speed_kmh"),
 }
-"""Per distance column: its duration column, the positions it runs between, the times that bound its
-travel, and the config key of its minimum speed."""
+"""Per distance column: its duration column, the positions it runs between, where its travel time is
+read, best first (a pair of times, or None for the duration column), and the key of its minimum speed."""
 
 
 @dataclass(frozen=True)
@@ -244,15 +246,22 @@ def _checked(jobs: pd.DataFrame, column: str, cfg: Config) -> tuple[pd.Series, p
     return fixed, flagged[bad.to_numpy()]
 
 
-def _travel_s(jobs: pd.DataFrame, duration_col: str, bounds: tuple[str, str]) -> pd.Series:
-    """The travel time of a leg in seconds: between its two bounding times when both are known (the
-    file's pickup duration may include the wait at the pickup), else the file's duration column."""
-    given = (jobs[duration_col].astype(float) if duration_col in jobs.columns
-             else pd.Series(np.nan, index=jobs.index))
-    if bounds[0] in jobs.columns and bounds[1] in jobs.columns:
-        between = (jobs[bounds[1]] - jobs[bounds[0]]).dt.total_seconds()
-        return between.where(between > 0, given)
-    return given
+def _travel_s(jobs: pd.DataFrame, duration_col: str,
+              sources: tuple[tuple[str, str] | None, ...]) -> pd.Series:
+    """The travel time of a leg in seconds, from the first source that gives a positive one: acceptance
+    -> arrival at the pickup (the file's pickup duration may include the wait there), the file's duration
+    column, then acceptance -> pickup."""
+    out = pd.Series(np.nan, index=jobs.index, dtype=float)
+    for source in sources:
+        if source is None:
+            seconds = (jobs[duration_col].astype(float) if duration_col in jobs.columns
+                       else pd.Series(np.nan, index=jobs.index))
+        elif source[0] in jobs.columns and source[1] in jobs.columns:
+            seconds = (jobs[source[1]] - jobs[source[0]]).dt.total_seconds()
+        else:
+            continue
+        out = out.fillna(seconds.where(seconds > 0))
+    return out
 
 
 def _note(flagged: pd.DataFrame, column: str) -> str:

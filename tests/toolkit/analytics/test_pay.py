@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -53,7 +54,7 @@ def earnings(
     )
 
 
-def jobs(rows: list[dict[str, object]]) -> pd.DataFrame:
+def jobs(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     def ts(key: str) -> pd.Series:
         return pd.Series(
             [utc(str(r[key])) if r.get(key) else None for r in rows], dtype="datetime64[us, UTC]"
