@@ -28,6 +28,7 @@ DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 OPEN_TABLES = ("wages", "costs.profiles", "minimum_wage.by_currency")
 """Tables where a user file may add entries the defaults do not have."""
 STATUSES = ("V", "S", "?")
+STATUS_WORDS = {"V": "verified", "S": "secondary source only", "?": "not verified"}
 
 
 class ConfigError(ValueError):
@@ -110,6 +111,26 @@ class Config:
             lo, hi = max(first, rate.start), min(last + timedelta(days=1), end)
             total += rate.value * max((hi - lo).days, 0)
         return total / days
+
+    def rates_used(self, key: str, first: date, last: date) -> str:
+        """The entries of a dated table that apply between `first` and `last`, with how sure each is.
+
+        Example:
+            >>> load_config().rates_used("wages.fr_smic_gross_hourly", date(2025, 12, 1), date(2026, 1, 31))
+            'rate 11.88 from 2024-11-01 (verified), 12.02 from 2026-01-01 (verified)'
+        """
+        rates = self.rates(key)
+        used = [r for i, r in enumerate(rates)
+                if r.start <= last and (i + 1 == len(rates) or rates[i + 1].start > first)]
+        if not used:
+            return "no rate for this period"
+        share = all(r.value < 1 for r in used)  # contribution shares print as percentages
+
+        def shown(rate: Rate) -> str:
+            return f"{rate.value:.1%}" if share else f"{rate.value:g}"
+
+        return "rate " + ", ".join(f"{shown(r)} from {r.start.isoformat()} "
+                                   f"({STATUS_WORDS.get(r.status, r.status)})" for r in used)
 
     def source(self, key: str) -> str:
         """The documented source of the table at `key` (its `source` entry), or the key itself.

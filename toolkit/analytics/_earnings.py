@@ -75,15 +75,18 @@ def is_tip(lines: pd.DataFrame, cfg: Config) -> pd.Series:
 
 
 def is_tax(lines: pd.DataFrame, cfg: Config) -> pd.Series:
-    """Whether each line's category is one of `pay.tax_categories` (VAT and other taxes collected for the
-    state: paid out by the platform, but not pay for work).
+    """Whether each line is a tax collected for the state on the worker's own supply: a positive line of
+    a `pay.tax_categories` category (VAT paid out to a VAT-registered courier, to be remitted: not pay
+    for work). A negative tax line (VAT on the platform's fee, or tax withheld) is already out of the
+    payout, like the commission it goes with, and stays deducted.
 
     Example:
         >>> from toolkit.config import load_config
-        >>> is_tax(pd.DataFrame({"category": ["fare", "tax"]}), load_config()).tolist()
-        [False, True]
+        >>> lines = pd.DataFrame({"category": ["fare", "tax", "tax"], "amount": [20.0, 1.6, -1.0]})
+        >>> is_tax(lines, load_config()).tolist()
+        [False, True, False]
     """
-    return lines["category"].isin(cfg.get("pay.tax_categories"))
+    return lines["category"].isin(cfg.get("pay.tax_categories")) & (lines["amount"] > 0)
 
 
 def job_time(jobs: pd.DataFrame) -> pd.Series:

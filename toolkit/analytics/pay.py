@@ -2,9 +2,10 @@
 minimum wage and the French sector minimums. Every figure says which definition and parameter it used.
 
 Definitions: earnings_total = the sum of all earnings lines (the platform's payout, after commission, as
-DESIGN.md says); tips = lines whose category is in `pay.tip_categories`; taxes = lines in
-`pay.tax_categories` (VAT and other taxes collected for the state: paid out, not pay for work); gross G =
-earnings_total - tips - taxes (methods.md §2.1, tips kept out as the LOM indicators do).
+DESIGN.md says); tips = lines whose category is in `pay.tip_categories`; taxes = the positive lines of
+`pay.tax_categories` (VAT paid out to the worker, owed to the state: not pay for work; negative tax
+lines, VAT on the platform's fee, stay deducted like the commission); gross G = earnings_total - tips -
+taxes (methods.md §2.1, tips kept out as the LOM indicators do).
 per_hour_engaged = G / (P2+P3); per_hour_logged_in = G / (P1+P2+P3), both over the days the time records
 cover only (`toolkit.analytics.coverage`): earnings dated outside them are returned apart; net =
 earnings_total - taxes - vehicle cost - prorated fixed costs - contributions; net_per_hour_logged_in = the
@@ -46,7 +47,7 @@ from toolkit.analytics.coverage import PayCoverage, covered_span, days_text, ful
 from toolkit.analytics.minimums import sector_minimums, unknown_reason, wage_due, wage_method, wage_table
 from toolkit.analytics.plausibility import TripKm, date_notes, km_in_span, trip_km
 from toolkit.analytics.time import Span, TimeAccounting
-from toolkit.config import Config, load_config
+from toolkit.config import STATUS_WORDS, Config, load_config
 from toolkit.periods import partial_periods, span_days
 
 __all__ = [
@@ -78,10 +79,10 @@ def pay_summary(
 
     `time` gives the hours (None: every hourly figure is None). The result holds plain numbers, a
     `methods` dict saying how each was computed and a `notes` list. Beyond the figures of the module
-    docstring: `taxes`, `covered_days` ({"first", "last"} local days of the time records, or None),
-    `earnings_outside_coverage` (money of the period dated outside them) and
-    `earnings_outside_coverage_days`, `distance_km` and `distances_replaced` (implausible distances of the
-    period's jobs replaced by estimates).
+    docstring: `taxes`, `taxes_deducted` (negative tax lines, left in), `covered_days` ({"first",
+    "last"} local days of the time records, or None), `earnings_outside_coverage` (money of the period
+    dated outside them) and `earnings_outside_coverage_days`, `distance_km` and `distances_replaced`
+    (implausible distances of the period's jobs replaced by estimates).
 
     Example:
         >>> pay_summary(None, None, None)["earnings_total"] is None
@@ -161,6 +162,7 @@ def _summary(inputs: _Inputs, logged: float | None, engaged: float | None, span:
     hourly = _gross(cov.inside, cfg) if cov.span is not None else None
     out: dict[str, Any] = {
         "currency": currency, "earnings_total": total, "tips": tips, "taxes": taxes, "gross": gross,
+        "taxes_deducted": _deducted_taxes(lines, cfg) if known else None,
         "covered_days": days_text(span_days(covered, inputs.zone)) if covered is not None else None,
         "earnings_outside_coverage": cov.outside_amount,
         "earnings_outside_coverage_days": days_text(cov.outside_days),
@@ -191,8 +193,10 @@ def _summary(inputs: _Inputs, logged: float | None, engaged: float | None, span:
 def _methods(cfg: Config) -> dict[str, str]:
     return {
         "earnings_total": "sum of all earnings lines (payout after commission), taxes collected included",
-        "taxes": f"earnings lines of the categories {', '.join(cfg.get('pay.tax_categories'))} (VAT and "
-                 "other taxes collected for the state)",
+        "taxes": f"positive earnings lines of the categories {', '.join(cfg.get('pay.tax_categories'))} "
+                 "(VAT and other taxes paid out to you and owed to the state): out of gross and net pay",
+        "taxes_deducted": "negative tax lines (VAT on the platform's fee, or withheld): already out of the "
+                          "payout, left there like the commission",
         "gross": f"earnings_total minus tips (categories {', '.join(cfg.get('pay.tip_categories'))}) "
                  "and taxes collected",
         "covered_days": "the local days from the first to the last time record (status log, sessions or "
@@ -204,21 +208,6 @@ def _methods(cfg: Config) -> dict[str, str]:
         "net": "earnings_total - taxes - vehicle_cost - fixed_cost - contributions (tips included)",
         "net_per_hour_logged_in": "net pay of the covered days / logged-in hours",
     }
-
-
-STATUS_WORDS = {"V": "verified", "S": "secondary source only", "?": "not verified"}
-
-
-def _rates_used(cfg: Config, scheme: str, first: date, last: date) -> str:
-    """The dated rates that apply between `first` and `last`, with how sure each is."""
-    key = f"contributions.{scheme}"
-    rates = cfg.rates(key)
-    used = [r for i, r in enumerate(rates)
-            if r.start <= last and (i + 1 == len(rates) or rates[i + 1].start > first)]
-    if not used:
-        return "no rate for this period"
-    return "rate " + ", ".join(
-        f"{r.value:.1%} from {r.start.isoformat()} ({STATUS_WORDS.get(r.status, r.status)})" for r in used)
 
 
 def earnings_by_category(
@@ -380,13 +369,17 @@ def _contribution_rate(cfg: Config, scheme: str, first: date, last: date,
         own = float(cfg.get("contributions.own_rate"))
         return (own if own >= 0 else None), True, (f"your own rate {own:.1%}" if own >= 0
                                                    else "your own rate: not given")
-    rate = cfg.rate_over(f"contributions.{scheme}", first, last)
-    same = cfg.get(f"contributions.{scheme}.currency") == currency
-    return rate, same, f"{cfg.source(f'contributions.{scheme}')}; {_rates_used(cfg, scheme, first, last)}"
+    key = f"contributions.{scheme}"
+    rate, same = cfg.rate_over(key, first, last), cfg.get(f"{key}.currency") == currency
+    return rate, same, f"{cfg.source(key)}; {cfg.rates_used(key, first, last)}"
 
 
 def _gross(lines: pd.DataFrame, cfg: Config) -> float:
     return _sum(lines[~is_tip(lines, cfg) & ~is_tax(lines, cfg)])
+
+
+def _deducted_taxes(lines: pd.DataFrame, cfg: Config) -> float:
+    return _sum(lines[lines["category"].isin(cfg.get("pay.tax_categories")) & (lines["amount"] < 0)])
 
 
 def _sum(lines: pd.DataFrame) -> float:

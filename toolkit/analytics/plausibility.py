@@ -248,9 +248,9 @@ def _checked(jobs: pd.DataFrame, column: str, cfg: Config) -> tuple[pd.Series, p
 
 def _travel_s(jobs: pd.DataFrame, duration_col: str,
               sources: tuple[tuple[str, str] | None, ...]) -> pd.Series:
-    """The travel time of a leg in seconds, from the first source that gives a positive one: acceptance
-    -> arrival at the pickup (the file's pickup duration may include the wait there), the file's duration
-    column, then acceptance -> pickup."""
+    """The travel time of a leg in seconds, from the first source that gives one: acceptance -> arrival
+    at the pickup (the file's pickup duration may include the wait there), the file's duration column,
+    then acceptance -> pickup. A zero (already at the pickup) is kept: no speed, nothing to judge."""
     out = pd.Series(np.nan, index=jobs.index, dtype=float)
     for source in sources:
         if source is None:
@@ -260,7 +260,7 @@ def _travel_s(jobs: pd.DataFrame, duration_col: str,
             seconds = (jobs[source[1]] - jobs[source[0]]).dt.total_seconds()
         else:
             continue
-        out = out.fillna(seconds.where(seconds > 0))
+        out = out.fillna(seconds.where(seconds >= 0))
     return out
 
 

@@ -329,10 +329,8 @@ def test_no_pay_per_hour_when_the_hours_were_paid_in_two_currencies() -> None:
 
 
 def test_contribution_method_names_the_rates_used_in_the_period() -> None:
-    from toolkit.analytics.pay import _rates_used
-
     cfg = load_config()
-    in_2021 = _rates_used(cfg, "fr_micro_bic_services", date(2021, 2, 1), date(2021, 2, 28))
+    in_2021 = cfg.rates_used("contributions.fr_micro_bic_services", date(2021, 2, 1), date(2021, 2, 28))
     assert in_2021 == "rate 22.0% from 2018-01-01 (secondary source only)"
-    across = _rates_used(cfg, "fr_micro_bic_services", date(2022, 9, 1), date(2022, 11, 30))
+    across = cfg.rates_used("contributions.fr_micro_bic_services", date(2022, 9, 1), date(2022, 11, 30))
     assert "22.0% from 2018-01-01" in across and "21.2% from 2022-10-01" in across

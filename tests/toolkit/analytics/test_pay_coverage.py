@@ -126,3 +126,16 @@ def test_a_partial_last_month_is_marked_and_kept_out_of_the_count() -> None:
     full = full_periods(months)
     assert len(full) == 1 and int(full["below_minimum_wage"].sum()) == 1
     assert months["net"].iloc[0] == pytest.approx(40 * (1 - 0.212))
+
+
+def test_vat_on_the_platforms_fee_stays_deducted() -> None:
+    day = (utc("2024-01-07 23:00"), utc("2024-01-08 23:00"))
+    time = time_accounting(_one_day_of_work(), None, day, PARIS, config=NO_COSTS)
+    # Uber France style: fare 200, commission -50, VAT on the commission -10 (negative, like the commission)
+    lines = earnings([("2024-01-08 17:00", 200.0, "fare"), ("2024-01-08 17:00", -50.0, "commission"),
+                      ("2024-01-08 17:00", -10.0, "tax")])
+    s = pay_summary(lines, None, time, day, NO_COSTS)
+    assert s["earnings_total"] == pytest.approx(140.0)
+    assert (s["gross"], s["taxes"], s["taxes_deducted"]) == (pytest.approx(140.0), 0.0, pytest.approx(-10.0))
+    assert s["per_hour_logged_in"] == pytest.approx(14.0)
+    assert s["net"] == pytest.approx(140 * (1 - 0.212))

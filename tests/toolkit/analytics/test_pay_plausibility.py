@@ -86,3 +86,10 @@ def test_impossible_trip_speeds_and_dates_are_flagged() -> None:
     odd = implausible_dates(lines, "earnings", CFG, today=utc("2026-12-01"))
     assert odd["source_row"].tolist() == [2, 4]
     assert odd["reason"].tolist() == ["dated before 2009-03-01", "dated after today"]
+
+
+def test_a_driver_already_at_the_pickup_is_not_flagged() -> None:
+    at = pd.Series([utc("2026-01-05 11:30")], dtype="datetime64[us, UTC]")
+    trips = pd.DataFrame({"accepted_at": at, "arrived_pickup_at": at,
+                          "picked_up_at": at + pd.Timedelta(minutes=2), "to_pickup_distance_m": [0.0]})
+    assert implausible_pickup_distances(trips, CFG).empty
