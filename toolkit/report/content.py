@@ -158,9 +158,11 @@ def _parameters(cfg: Config, zone: str) -> dict[str, str]:
             "profile": cfg.source(f"costs.profiles.{profile}"),
             "custom": f"{cfg.get('costs.custom_per_km')} {cfg.get('costs.custom_currency')}/km",
             "none": "—",
+            "ask": "no published rate for this country: your own is needed",
         }[mode],
         "fixed": f"{cfg.get('costs.monthly_fixed')} {cfg.get('costs.monthly_fixed_currency')}",
-        "contributions": cfg.source(f"contributions.{scheme}"),
+        "contributions": (cfg.source(f"contributions.{scheme}") if scheme != "own"
+                          else f"your own rate: {cfg.get('contributions.own_rate')} (negative: not given)"),
         "wages": "; ".join(
             f"{cur}: {cfg.source('wages.' + table)}"
             for cur, table in cfg.get("minimum_wage.by_currency").items()
