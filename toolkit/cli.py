@@ -120,14 +120,14 @@ def metrics(
     from toolkit.metrics import render_metrics
 
     try:
-        settings = load_config(config)
+        load_config(config)  # read here, so a bad file is a clear error before any figure
     except ConfigError as exc:
         _console(stderr=True).print(f"[bold red]gigdata metrics:[/] {exc}")
         raise typer.Exit(code=2) from exc
     _warn_if_empty(store or store_mod.default_store())
     try:
         result = compute(store or store_mod.default_store(), worker=worker, platform=platform,
-                         start=_day(start, "--from"), end=_day(end, "--to"), config=settings, zone=zone)
+                         start=_day(start, "--from"), end=_day(end, "--to"), config_file=config, zone=zone)
     except ValueError as exc:
         _console(stderr=True).print(f"[bold red]gigdata metrics:[/] {exc}")
         raise typer.Exit(code=2) from exc

@@ -52,10 +52,13 @@ DEFINITIONS = {
 def metrics(
     store: Path, worker: str | None = None, platform: str | None = None, start: date | None = None,
     end: date | None = None, config: Config | None = None, zone: str | None = None,
+    config_file: Path | None = None,
 ) -> dict[str, Any]:
     """The DESIGN.md metrics object for the store's rows of `worker`/`platform` over local days start..end.
 
-    Days are cut in `zone`, else in the zone of the worker's exports (`period.zone` says which, and
+    `config` is a ready Config (used as it is); `config_file` a TOML file laid over the defaults of the
+    worker's country (toolkit.countries), as `gigdata metrics --config` does. Days are cut in `zone`, else
+    in the zone of the worker's exports (`period.zone` says which, and
     `period.zone_source` why); without start/end the period is the span of the data.
 
     Example:
@@ -64,12 +67,13 @@ def metrics(
         ['definitions', 'jobs', 'notes', 'offers']
     """
     if (start is None) != (end is None):
-        selection = Selection(store, worker, platform, zone=zone, preset=config)
+        selection = Selection(store, worker, platform, zone=zone, preset=config, config_file=config_file)
         days = selection.data_days
         if days is None:
             raise ValueError("metrics: the store holds no dated row to bound the period")
         start, end = start or days[0], end or days[1]
-    return metrics_of(Selection(store, worker, platform, start, end, zone=zone, preset=config))
+    return metrics_of(Selection(store, worker, platform, start, end, zone=zone, preset=config,
+                                config_file=config_file))
 
 
 def metrics_of(sel: Selection) -> dict[str, Any]:
