@@ -6,6 +6,7 @@ import streamlit as st
 
 from pages import common, compute
 from toolkit.report import headline_figures
+from toolkit.report.charts import zone_note
 
 SECTIONS = ("time", "pay", "work", "control")
 
@@ -24,7 +25,7 @@ st.caption(
         start=tr.date(period.get("start")),
         end=tr.date(period.get("end")),
         platforms=", ".join(result.get("platforms") or []) or "—",
-        zone=view.zone,
+        zone=zone_note(period, tr),
     )
 )
 source = (result.get("time") or {}).get("source")

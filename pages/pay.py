@@ -12,6 +12,8 @@ import streamlit as st
 from pages import common, compute
 from toolkit.analytics.changepoints import pay_rates
 from toolkit.analytics.quest import quest_feasibility
+from toolkit.report import headline_figures
+from toolkit.report.charts import minimum_wage_count, partial_note, zone_note
 
 view = common.current_view()
 tr = view.tr
@@ -26,10 +28,18 @@ cfg = compute.config_for(view)
 tables = compute.frames(view, "earnings", "jobs", "status_segments")
 earnings, jobs = tables["earnings"], tables["jobs"]
 acc = compute.accounting(view)
-currency = compute.headline(view)["pay"].get("currency")
+headline = compute.headline(view)
+currency = headline["pay"].get("currency")
+st.caption(tr("common.local_time_note", zone=zone_note(headline.get("period") or {}, tr)))
+shown = {f.key: f for f in headline_figures(headline, tr)}
+estimated = "estimate" in shown
 
 # --- per-hour pay against the minimum wage
 st.subheader(tr("pay.per_hour_title"))
+if estimated:  # the hours pay is divided by are estimates: the band, the rule and its limits
+    band = shown["estimate"]
+    st.info(" ".join([tr("pay.estimated"), shown["per_hour_logged_in"].explanation, tr(
+        "report.pdf.figure_line", label=band.label, value=band.value, explanation=band.explanation)]))
 if acc.source is None or earnings.empty:
     common.not_available(view, tr("pay.per_hour_needs"))
 else:
@@ -44,9 +54,10 @@ else:
         or "month"
     )
     table = compute.pay_table(view, freq)
+    suffix = "_estimated" if estimated else ""
     lines = {
-        "per_hour_logged_in": tr("pay.legend.gross"),
-        "net_per_hour_logged_in": tr("pay.legend.net"),
+        "per_hour_logged_in": tr(f"pay.legend.gross{suffix}"),
+        "net_per_hour_logged_in": tr(f"pay.legend.net{suffix}"),
         "minimum_wage_per_hour": tr("pay.legend.minimum"),
     }
     if not table.empty:
@@ -54,14 +65,16 @@ else:
             table[list(lines)]
             .apply(pd.to_numeric, errors="coerce")
             .rename(columns=lines)
+            .assign(partial=table["partial"].astype(bool))
             .rename_axis("start")
             .reset_index()
-            .melt(id_vars="start", var_name="line", value_name="value")
+            .melt(id_vars=["start", "partial"], var_name="line", value_name="value")
         )
+        long["whole"] = [tr(f"time.partial.legend_{'partial' if p else 'full'}") for p in long["partial"]]
         long, order = common.labelled(long, "start", view, freq)
+        base = alt.Chart(long)
         chart = (
-            alt.Chart(long)
-            .mark_line(point=True)
+            base.mark_line()
             .encode(
                 x=common.period_x(tr(f"time.freq.{freq}"), order),
                 y=alt.Y("value:Q", title=tr("pay.axis_per_hour", currency=currency or "")),
@@ -85,26 +98,29 @@ else:
                     alt.Tooltip("label:N", title=tr(f"time.freq.{freq}")),
                     alt.Tooltip("line:N", title=" "),
                     alt.Tooltip("value:Q", title=currency or "", format=",.2f"),
+                    alt.Tooltip("whole:N", title=" "),
                 ],
             )
         )
-        common.chart(chart, view)
-        below = table["below_minimum_wage"].dropna()
-        st.caption(
-            tr(
-                "pay.below_count",
-                below=tr.integer(int(below.astype(bool).sum())),
-                total=tr.integer(len(below)),
-                period=tr(f"time.freq.{freq}").lower(),
-            )
-        )
+        # whole periods get filled points, partial ones hollow points
+        points = [
+            chart.mark_point(filled=not part, fill="white" if part else None, size=45, opacity=1)
+            .transform_filter(f"datum.partial == {str(part).lower()}")
+            for part in (False, True)
+        ]
+        common.chart(alt.layer(chart, *points), view)
+        for sentence in [partial_note(table, freq, tr), *minimum_wage_count(table, freq, tr)]:
+            if sentence:
+                st.caption(sentence)
         sector = [c for c in table.columns if c.endswith("_shortfall_hourly")]
         if sector and freq == "month":
             with st.expander(tr("pay.sector_title")):
                 st.write(tr("pay.sector_explain"))
-                shown = table[[c for c in table.columns if c.startswith(("vtc_", "delivery_"))]].copy()
-                shown.index = [tr.month(i) for i in shown.index]
-                st.dataframe(shown, width="stretch")
+                sectors = table[[c for c in table.columns if c.startswith(("vtc_", "delivery_"))]].copy()
+                partial_marks = [tr("common.yes" if p else "common.no") for p in table["partial"]]
+                sectors[tr("pay.col_partial")] = partial_marks
+                sectors.index = [tr.month(i) for i in sectors.index]
+                st.dataframe(sectors, width="stretch")
 
 # --- cost and contribution settings
 COST_MODES = ["profile", "custom", "none", "ask"]
@@ -188,13 +204,8 @@ common.figure(
     cols3[1],
     key="fig-contributions",
 )
-common.figure(
-    tr("overview.net_per_hour_logged_in.label"),
-    tr.money(figures.get("net_per_hour_logged_in"), currency),
-    tr("overview.net_per_hour_logged_in.explain"),
-    cols3[2],
-    key="fig-net",
-)
+net = shown["net_per_hour_logged_in"]  # the Overview's figure, in the same words
+common.figure(net.label, net.value, net.explanation, cols3[2], key="fig-net")
 
 # --- earnings by category
 st.subheader(tr("pay.categories_title"))

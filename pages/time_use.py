@@ -8,6 +8,8 @@ import streamlit as st
 
 from pages import common, compute
 from toolkit.i18n import UNKNOWN, weekday_names
+from toolkit.report import headline_figures
+from toolkit.report.charts import PARTIAL_ALPHA, partial_note, reconnect_note, zone_note
 
 view = common.current_view()
 tr = view.tr
@@ -29,7 +31,19 @@ if acc.source is None:
     common.not_available(view, tr("time.needs"))
     common.notes(view, acc.notes)
     st.stop()
-st.caption(tr(f"overview.time_source.{acc.source}") + " " + tr("common.local_time_note", zone=view.zone))
+headline = compute.headline(view)
+zone = (headline.get("period") or {}).get("zone") or view.zone
+where = zone_note(headline.get("period") or {}, tr)
+st.caption(tr(f"overview.time_source.{acc.source}") + " " + tr("common.local_time_note", zone=where))
+estimate = (headline.get("time") or {}).get("estimate")
+
+# --- the totals, as the Overview shows them (with the band when they are estimates)
+st.subheader(tr("time.totals_title"))
+totals = [f for f in headline_figures(headline, tr) if f.section == "time"]
+for slot, item in zip(st.columns(len(totals)), totals, strict=True):
+    common.figure(item.label, item.value, item.explanation, slot, key=f"fig-time-{item.key}")
+st.caption(reconnect_note(float(compute.config_for(view).get("time.reconnect_gap_s")),
+                          acc.hours.get("reconnect_added"), tr))
 
 st.subheader(tr("time.stacked_title"))
 freq = (
@@ -42,20 +56,32 @@ freq = (
     )
     or "week"
 )
-table = {"day": acc.by_day, "week": acc.by_week, "month": acc.by_month}[freq]
+table = compute.time_table(view, freq)
+if "partial" not in table.columns:  # no period at all
+    table = table.reindex(columns=[*table.columns, "partial"], fill_value=False)
 parts = {p: tr(f"time.legend.{p}") for p in ("P1", "P2", "P3")}
+whole = {False: tr("time.partial.legend_full"), True: tr("time.partial.legend_partial")}
 long = (
-    table[list(parts)]
+    table[[*parts, "partial"]]
     .rename(columns=parts)
     .rename_axis("start")
     .reset_index()
-    .melt(id_vars="start", var_name="part", value_name="hours")
+    .melt(id_vars=["start", "partial"], var_name="part", value_name="hours")
 )
+long["whole"] = [whole[bool(p)] for p in long["partial"]]
 long, order = common.labelled(long, "start", view, freq)
+# a period the data covers only in part is drawn lighter, and said so in the legend
+opacity = alt.Opacity(
+    "whole:N",
+    title=None,
+    scale=alt.Scale(domain=list(whole.values()), range=[1.0, PARTIAL_ALPHA]),
+    legend=alt.Legend(orient="top") if bool(table["partial"].any()) else None,
+)
 bars = (
     alt.Chart(long)
     .mark_bar()
     .encode(
+        opacity=opacity,
         x=common.period_x(tr(f"time.freq.{freq}"), order),
         y=alt.Y("sum(hours):Q", title=tr("time.axis_hours"), stack="zero"),
         color=alt.Color(
@@ -70,12 +96,16 @@ bars = (
             alt.Tooltip("label:N", title=tr(f"time.freq.{freq}")),
             alt.Tooltip("part:N", title=" "),
             alt.Tooltip("hours:Q", title=tr("time.axis_hours"), format=",.1f"),
+            alt.Tooltip("whole:N", title=" "),
         ],
     )
     .transform_calculate(part_order=f"indexof({list(parts.values())!r}, datum.part)")
 )
 common.chart(bars, view)
-st.caption(tr("time.stacked_explain"))
+st.caption(tr("time.stacked_explain") + (" " + tr("time.stacked_estimated") if estimate else ""))
+partial = partial_note(table, freq, tr)
+if partial:
+    st.caption(partial)
 
 st.subheader(tr("time.heatmap_title"))
 grid = acc.by_hour_of_week["P1"].rename("hours").reset_index()
@@ -97,7 +127,7 @@ heat = (
     )
 )
 common.chart(heat, view, height=260)
-st.caption(tr("time.heatmap_explain", zone=view.zone))
+st.caption(tr("time.heatmap_explain", zone=zone))
 
 st.subheader(tr("time.pickup_title"))
 wait = acc.pickup_wait
@@ -151,7 +181,7 @@ if not acc.longest_waits.empty:
     st.subheader(tr("time.longest_title"))
     longest = pd.DataFrame(
         {
-            tr("time.col_start"): [tr.datetime(t, view.zone) for t in acc.longest_waits["start_at"]],
+            tr("time.col_start"): [tr.datetime(t, zone) for t in acc.longest_waits["start_at"]],
             tr("time.col_minutes"): [tr.number(s / 60, 0) for s in acc.longest_waits["duration_s"]],
             tr("time.col_between"): [
                 tr("common.yes") if b else tr("common.no") for b in acc.longest_waits["between_jobs"]
@@ -159,4 +189,6 @@ if not acc.longest_waits.empty:
         }
     )
     st.dataframe(longest, hide_index=True, width="stretch")
+    if estimate:
+        st.caption(tr("time.longest_capped", gap=tr.number(estimate.get("rule_gap_min"), 0)))
 common.notes(view, acc.notes)

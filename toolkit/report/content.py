@@ -98,20 +98,32 @@ def gather(
 def headline_figures(figures: dict[str, Any], tr: Translator) -> list[HeadlineFigure]:
     """The headline figures of a metrics result, formatted and explained in the translator's language.
 
-    The Overview page and the report show the same list, so they always agree.
+    The Overview page, the Time and Pay pages and the report show the same list, so they always agree.
+    When the time figures are estimates (`time.estimate`), the figures resting on logged-in hours say
+    "estimated" and give the band, and an `estimate` figure names the rule and what it can and cannot tell.
 
     Example:
         >>> [f.value for f in headline_figures(EMPTY_FIGURES, Translator("en"))][:2]
         ['—', '—']
+        >>> est = {"rule_gap_min": 30.0, "unpaid_share_low": 0.017, "unpaid_share_high": 0.031,
+        ...        "band": {"15min": {"logged_in_h": 9.0}, "60min": {"logged_in_h": 10.0}}}
+        >>> shown = headline_figures({**EMPTY_FIGURES, "time": {"estimate": est}}, Translator("en"))
+        >>> [(f.label, f.value) for f in shown if f.key == "estimate"]
+        [('Unpaid share, range of the estimate', '1.7% – 3.1%')]
+        >>> next(f.explanation for f in shown if f.key == "unpaid_share")[:57]
+        'Estimate; between 1.7% and 3.1% with gaps of 15 to 60 min'
     """
     time, pay, jobs = figures.get("time") or {}, figures.get("pay") or {}, figures.get("jobs") or {}
     offers, ratings = figures.get("offers") or {}, figures.get("ratings") or {}
     sanctions, currency = figures.get("sanctions") or {}, (figures.get("pay") or {}).get("currency")
+    band = _estimate_band(time.get("estimate"), tr)
     rows: list[tuple[str, str, str, dict[str, str]]] = [
         ("time", "logged_in_h", tr.hours(time.get("logged_in_h")), {}),
         ("time", "waiting_h", tr.hours(time.get("waiting_h")), {}),
-        ("time", "unpaid_share", tr.percent(time.get("unpaid_share")), {}),
-        ("pay", "per_hour_logged_in", tr.money(pay.get("per_hour_logged_in"), currency), {}),
+        ("time", "unpaid_share", tr.percent(time.get("unpaid_share")), band.get("share", {})),
+        *([("time", "estimate", band["value"], {})] if band else []),
+        ("pay", "per_hour_logged_in", tr.money(pay.get("per_hour_logged_in"), currency),
+         band.get("hours", {})),
         ("pay", "net_per_hour_logged_in", tr.money(pay.get("net_per_hour_logged_in"), currency), {}),
         ("pay", "minimum_wage_per_hour", tr.money(pay.get("minimum_wage_per_hour"), currency), {}),
         ("pay", "per_hour_engaged", tr.money(pay.get("per_hour_engaged"), currency), {}),
@@ -140,12 +152,39 @@ def headline_figures(figures: dict[str, Any], tr: Translator) -> list[HeadlineFi
             {"count": tr.integer(ratings.get("count"))},
         ),
     ]
-    return [
-        HeadlineFigure(
-            section, key, tr(f"overview.{key}.label"), value, tr(f"overview.{key}.explain", **values)
-        )
-        for section, key, value, values in rows
-    ]
+    shown = []
+    for section, key, value, values in rows:
+        if key == "estimate":
+            shown.append(HeadlineFigure(section, key, tr("overview.estimate.label"), value, band["explain"]))
+            continue
+        # a figure resting on estimated logged-in hours says so, in its label and its explanation
+        suffix = "_estimated" if band and key in ("logged_in_h", "waiting_h", "unpaid_share",
+                                                  "per_hour_logged_in", "net_per_hour_logged_in") else ""
+        shown.append(HeadlineFigure(section, key, tr(f"overview.{key}.label{suffix}"), value,
+                                    tr(f"overview.{key}.explain{suffix}", **values)))
+    return shown
+
+
+def _estimate_band(estimate: dict[str, Any] | None, tr: Translator) -> dict[str, Any]:
+    """The words of an estimate (`toolkit.figures.estimate`): its band of unpaid shares and of logged-in
+    hours over the chaining gaps tried, and its rule with what it can and cannot tell; {} when measured."""
+    if not estimate:
+        return {}
+    gap = tr.number(estimate.get("rule_gap_min"), 0)
+    tried = sorted((int(str(k).removesuffix("min")), v) for k, v in (estimate.get("band") or {}).items())
+    gaps = {"shortest": tr.integer(tried[0][0]) if tried else "—",
+            "longest": tr.integer(tried[-1][0]) if tried else "—"}
+    hours = [v.get("logged_in_h") for _, v in tried if v.get("logged_in_h") is not None]
+    share = {"low": tr.percent(estimate.get("unpaid_share_low"), 1),
+             "high": tr.percent(estimate.get("unpaid_share_high"), 1)}
+    return {
+        "share": {**share, **gaps},
+        "hours": {"low": tr.hours(min(hours) if hours else None),
+                  "high": tr.hours(max(hours) if hours else None), **gaps},
+        "value": tr("overview.estimate.band", **share),
+        "explain": " ".join(tr(f"overview.estimate.{part}", gap=gap) for part in ("rule", "can", "cannot")),
+        "gaps": ", ".join(tr.integer(t) for t, _ in tried),
+    }
 
 
 def _parameters(cfg: Config, zone: str) -> dict[str, str]:
@@ -168,4 +207,5 @@ def _parameters(cfg: Config, zone: str) -> dict[str, str]:
             for cur, table in cfg.get("minimum_wage.by_currency").items()
         ),
         "reconnect": f"{cfg.get('time.reconnect_gap_s')} s",
+        "pseudo_session": f"{cfg.get('time.pseudo_session_gap_min')} min",
     }

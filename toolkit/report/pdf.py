@@ -14,11 +14,18 @@ import io
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 from fpdf import FPDF
 
 from toolkit.i18n import Translator
-from toolkit.report.charts import pay_chart, time_chart
-from toolkit.report.content import ReportContent, headline_figures
+from toolkit.report.charts import (
+    minimum_wage_count,
+    partial_note,
+    pay_chart,
+    reconnect_note,
+    time_chart,
+)
+from toolkit.report.content import HeadlineFigure, ReportContent, headline_figures
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
@@ -89,7 +96,22 @@ def _cover(pdf: _Pdf, content: ReportContent, tr: Translator) -> None:
         ),
         10,
     )
+    zone_source = period.get("zone_source") or ("exports" if period.get("zone") else "none")
+    pdf.paragraph(tr(f"report.pdf.zone.{zone_source}", zone=period.get("zone") or content.zone), 10)
     pdf.paragraph(tr("report.pdf.intro"))
+    _estimate_box(pdf, headline_figures(content.figures, tr), tr)
+
+
+def _estimate_box(pdf: _Pdf, figures: list[HeadlineFigure], tr: Translator) -> None:
+    """On the first page: the time figures are estimates, with their band, rule and limits."""
+    shown = {f.key: f for f in figures}
+    if "estimate" not in shown:
+        return
+    pdf.heading(tr("report.pdf.estimate_title"), 11)
+    for key in ("unpaid_share", "estimate"):
+        item = shown[key]
+        pdf.paragraph(tr("report.pdf.figure_line", label=item.label, value=item.value,
+                         explanation=item.explanation), 9)
 
 
 def _headline(pdf: _Pdf, content: ReportContent, tr: Translator) -> None:
@@ -114,35 +136,50 @@ def _headline(pdf: _Pdf, content: ReportContent, tr: Translator) -> None:
 
 
 def _charts(pdf: _Pdf, content: ReportContent, tr: Translator) -> None:
-    charts = []
-    if content.weekly_time is not None and not content.weekly_time.empty:
-        charts.append((time_chart(content.weekly_time, tr), tr("report.pdf.chart_time")))
+    estimated = bool((content.figures.get("time") or {}).get("estimate"))
+    charts: list[tuple[bytes, list[str | None]]] = []
+    weekly = content.weekly_time
+    if weekly is not None and not weekly.empty:
+        title = tr("report.pdf.chart_time_estimated" if estimated else "report.pdf.chart_time")
+        charts.append((time_chart(weekly, tr), [title, partial_note(weekly, "week", tr)]))
     pay = content.monthly_pay
-    if pay is not None and not pay.empty and pay.get("per_hour_logged_in") is not None:
-        charts.append(
-            (pay_chart(pay, tr, content.figures.get("pay", {}).get("currency")), tr("report.pdf.chart_pay"))
-        )
+    if pay is not None and not pay.empty and _any_number(pay, "per_hour_logged_in"):
+        currency = (content.figures.get("pay") or {}).get("currency")
+        words = [tr("report.pdf.chart_pay"), partial_note(pay, "month", tr),
+                 *minimum_wage_count(pay, "month", tr)]
+        charts.append((pay_chart(pay, tr, currency, estimated), words))
     if not charts:
         return
     pdf.add_page()
     pdf.heading(tr("report.pdf.charts"))
-    for png, caption in charts:
+    for png, captions in charts:
         pdf.image(io.BytesIO(png), w=180)
-        pdf.paragraph(caption, 8.5)
+        for caption in captions:
+            if caption:
+                pdf.paragraph(caption, 8.5)
 
 
 def _methodology(pdf: _Pdf, content: ReportContent, tr: Translator) -> None:
     pdf.add_page()
     pdf.heading(tr("report.pdf.annex_method"))
+    time = content.figures.get("time") or {}
     for key in ("periods", "logged_in", "waiting", "pay", "net", "minimum", "offers", "unknown", "zones"):
         pdf.paragraph(tr(f"report.method.{key}"))
-    source = (content.figures.get("time") or {}).get("source")
+        if key == "waiting":
+            gap = _seconds(content.parameters.get("reconnect"))
+            if gap is not None:
+                pdf.paragraph(reconnect_note(gap, time.get("reconnect_added_h"), tr, "report.method"))
+    source = time.get("source")
     if source:
         pdf.paragraph(tr(f"overview.time_source.{source}"))
+    shown = {f.key: f for f in headline_figures(content.figures, tr)}
+    if "estimate" in shown:
+        pdf.paragraph(tr("report.method.estimate", rule=shown["estimate"].explanation,
+                         band=shown["unpaid_share"].explanation))
     if content.parameters:
         pdf.heading(tr("report.pdf.parameters"), 11)
         for name, value in content.parameters.items():
-            pdf.paragraph(f"{tr(f'report.param.{name}')}: {value}", 8.5)
+            pdf.paragraph(tr("report.pdf.parameter_line", name=tr(f"report.param.{name}"), value=value), 8.5)
     decisions = [(m, d) for m in content.manifests for d in m.get("tz_decisions", [])]
     if decisions:
         pdf.heading(tr("report.pdf.tz_decisions"), 11)
@@ -201,3 +238,17 @@ def _sources(pdf: _Pdf, content: ReportContent, tr: Translator) -> None:
             pdf.set_font("DejaVuMono", "", 6.5)
             pdf.multi_cell(0, 3.4, f"    {item.get('sha256') or '—'}", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
+
+
+def _seconds(parameter: str | None) -> float | None:
+    """The seconds of a parameter written "120 s" (`content._parameters`)."""
+    number = (parameter or "").removesuffix(" s")
+    try:
+        return float(number)
+    except ValueError:
+        return None
+
+
+def _any_number(table: pd.DataFrame, column: str) -> bool:
+    """Whether `column` holds at least one known number (a chart of unknowns says nothing)."""
+    return column in table.columns and bool(pd.to_numeric(table[column], errors="coerce").notna().any())
