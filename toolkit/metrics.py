@@ -175,7 +175,8 @@ def _time_section(per_worker: list[dict[str, Any]]) -> dict[str, Any]:
     if not known:
         return {"logged_in_h": None, "waiting_h": None, "to_pickup_h": None, "on_job_h": None,
                 "unpaid_share": None, "pickup_wait_median_s": _pickup_median(per_worker), "source": None,
-                "engaged_h": None, "break_h": None, "offline_h": None, "sources": {}, "sensitivity": {}}
+                "engaged_h": None, "break_h": None, "offline_h": None, "reconnect_added_h": None,
+                "sources": {}, "sensitivity": {}}
 
     def total(key: str) -> float | None:  # unknown for one worker is unknown for the pool
         values = [t.hours.get(key) for t in known]
@@ -198,6 +199,7 @@ def _time_section(per_worker: list[dict[str, Any]]) -> dict[str, Any]:
         "pickup_wait_median_s": _pickup_median(per_worker),
         "source": max((t.source for t in known if t.source), key=SOURCE_RANK.__getitem__),
         "engaged_h": total("engaged"), "break_h": total("break"), "offline_h": total("P0"),
+        "reconnect_added_h": total("reconnect_added"),
         "sources": {f["worker"]: f["time"].sources for f in per_worker if f["time"] is not None},
         "sensitivity": band,
     }
