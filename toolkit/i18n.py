@@ -1,9 +1,10 @@
 """Every word the app and the report show, in English and French, and locale-aware formatting.
 
-The strings live in `toolkit/locales/<lang>.toml` (nested tables; a key is the dotted path, e.g.
-`overview.waiting_h.label`); placeholders use Python's `{name}` syntax. Numbers, money, percentages and
-dates are formatted by Babel with the conventions of the language's locale (`fr`: `1 234,5 €`, `en`:
-`€1,234.50`). Unknown values (None, NaN) are shown as an em dash, never as zero.
+The strings live in `toolkit/locales/<lang>/<area>.toml`, one file per part of the app (nested tables; a
+key is the dotted path, e.g. `overview.waiting_h.label`; a key given in two files is an error);
+placeholders use Python's `{name}` syntax. Numbers, money, percentages and dates are formatted by Babel
+with the conventions of the language's locale (`fr`: `1 234,5 €`, `en`: `€1,234.50`).
+Unknown values (None, NaN) are shown as an em dash, never as zero.
 
 Example:
     >>> tr = Translator("fr")
@@ -109,10 +110,15 @@ def catalogue(lang: str) -> dict[str, str]:
         >>> catalogue("en")["common.language"]
         'Language'
     """
-    with open(_LOCALES_DIR / f"{lang}.toml", "rb") as handle:
-        nested = tomllib.load(handle)
     flat: dict[str, str] = {}
-    _flatten(nested, "", flat)
+    for path in sorted((_LOCALES_DIR / lang).glob("*.toml")):
+        with open(path, "rb") as handle:
+            part: dict[str, str] = {}
+            _flatten(tomllib.load(handle), "", part)
+        twice = sorted(set(part) & set(flat))
+        if twice:
+            raise ValueError(f"{path.name}: keys already given in another file of {lang}: {twice[:5]}")
+        flat.update(part)
     return flat
 
 
