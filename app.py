@@ -6,7 +6,7 @@ the language, whose data (worker, platform), the period, and "delete my data".
 
 import streamlit as st
 
-from pages import common, compute
+from pages import common, compute, style
 from toolkit.i18n import LANGUAGES, text
 
 PAGES = [
@@ -25,6 +25,7 @@ PAGES = [
 ALL_PLATFORMS = "*"  # the sidebar's "all platforms" choice (no platform is named "*": store names forbid it)
 
 st.set_page_config(page_title="gigdata", layout="wide")
+style.apply()
 tr = common.translator()
 store = common.session_store()
 version = common.store_version(store)

@@ -294,3 +294,53 @@ def _flatten(node: dict[str, Any], prefix: str, out: dict[str, str]) -> None:
             out[name] = value
         else:
             raise TypeError(f"locale key {name}: strings only, got {type(value).__name__}")
+
+
+class Note(str):
+    """A sentence the toolkit says (an analysis note, a parser's reason, an error's detail) that every
+    surface can show in the reader's language.
+
+    It *is* its English text (so logs, JSON and `in` tests read it as before) and it carries its catalogue
+    key and values: `say(note, tr)` gives it in `tr`'s language. Keys live under `notes.` in the
+    catalogues; numbers among the values are formatted for the language when the note is said.
+
+    Example:
+        >>> n = Note("common.unknown_explained")
+        >>> n, say(n, Translator("fr"))
+        ('The data cannot tell.', 'Les données ne permettent pas de le dire.')
+    """
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, **values: Any) -> Note:
+        note = super().__new__(cls, text(key, "en", **values))
+        note.key, note.values = key, values
+        return note
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:  # pickling (processes, caches)
+        return (self.key,), self.values
+
+
+def say(sentence: str, tr: Translator) -> str:
+    """`sentence` in `tr`'s language when it is a `Note`, its numbers formatted for the language; a plain
+    string as it is (text that comes from the data, never translated).
+
+    Example:
+        >>> say(Note("common.unknown_explained"), Translator("en"))
+        'The data cannot tell.'
+        >>> say("free text", Translator("fr"))
+        'free text'
+    """
+    if not isinstance(sentence, Note):
+        return sentence
+    values = {name: _said(value, tr) for name, value in sentence.values.items()}
+    return tr(sentence.key, **values)
+
+
+def _said(value: Any, tr: Translator) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return say(value, tr) if isinstance(value, Note) else value
+    if isinstance(value, int):
+        return tr.integer(value)
+    return tr.number(value, 0 if float(value).is_integer() else 2 if abs(value) < 1 else 1)

@@ -1,0 +1,98 @@
+"""The app's layout rules for a 390 px phone and a 1400 px desktop, and tables that a phone reads without
+scrolling sideways.
+
+- Headline figures and their labels wrap instead of being cut with an ellipsis (Streamlit's default for
+  `st.metric` is one line, cut).
+- Columns stack on a phone (Streamlit does it below 640 px); chart legends go under the chart there.
+- `table(frame, key)` draws a table twice: the full grid for a wide screen and stacked cards (one per row,
+  "column: value" lines) for a phone; a CSS media query shows one of them. The cards are Markdown text,
+  every value escaped, so a value from an export cannot inject markup.
+
+Example:
+    >>> import pandas as pd
+    >>> cards_markdown(pd.DataFrame({"day": ["1 Mar"], "hours": ["2.5 h"]}))
+    '**1 Mar**  \\nhours: 2.5 h'
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+PHONE_PX = 640
+"""Below this width (Streamlit's own breakpoint, where columns stack), tables are shown as cards."""
+
+CARDS_MAX = 40
+"""At most this many cards on a phone; the rest is said in words (the download has every row)."""
+
+CSS = f"""
+<style>
+/* headline figures and labels wrap, never cut with an ellipsis */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div,
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; word-break: normal;
+}}
+[data-testid="stMetricValue"] {{ font-size: clamp(1.3rem, 2.2vw, 2rem); line-height: 1.2; }}
+[data-testid="stMetricLabel"] p {{ font-size: 0.95rem; }}
+/* a table is drawn twice: grid on a wide screen, cards on a phone */
+[class*="st-key-cards-"] {{ display: none; }}
+@media (max-width: {PHONE_PX - 0.02}px) {{
+  [class*="st-key-grid-"] {{ display: none; }}
+  [class*="st-key-cards-"] {{ display: block; }}
+  [data-testid="stMetricValue"] {{ font-size: 1.5rem; }}
+}}
+</style>
+"""
+
+
+def apply() -> None:
+    """Add the layout rules to this page (call once per run, from app.py)."""
+    st.html(CSS)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~$:])")
+"""Characters that could start markup inside a line (a value never starts a line: lists cannot form)."""
+
+
+def escape(value: object) -> str:
+    r"""A value as literal Markdown text (no markup, no link, no HTML can come from it).
+
+    Example:
+        >>> escape("<b>*x*</b> http://a")
+        '\\<b\\>\\*x\\*\\</b\\> http\\://a'
+    """
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def cards_markdown(frame: pd.DataFrame, limit: int = CARDS_MAX) -> str:
+    """The rows of `frame` as Markdown cards: the first column in bold, then one "column: value" line per
+    other column, cards separated by a rule."""
+    columns = list(frame.columns)
+    cards = []
+    for row in frame.head(limit).itertuples(index=False):
+        values = list(row)
+        lines = [f"**{escape(values[0])}**"] + [f"{escape(c)}: {escape(v)}" for c, v in
+                                                 zip(columns[1:], values[1:], strict=True)]
+        cards.append("  \n".join(lines))
+    return "\n\n---\n\n".join(cards)
+
+
+def table(frame: pd.DataFrame, key: str, *, more: str | None = None, **grid: object) -> None:
+    """Show `frame` as a grid on a wide screen and as cards on a phone.
+
+    `more` is the sentence shown under the cards when the table has more than `CARDS_MAX` rows (e.g.
+    "1,204 rows: the full table is in the download"); `grid` goes to `st.dataframe` (column_config, ...).
+    The frame should be shown as the user reads it (translated column names, formatted values).
+    """
+    with st.container(key=f"grid-{key}"):
+        st.dataframe(frame, hide_index=True, width="stretch", **grid)  # type: ignore[call-overload]
+    with st.container(key=f"cards-{key}"):
+        if frame.empty:
+            return
+        st.markdown(cards_markdown(frame))
+        if len(frame) > CARDS_MAX and more:
+            st.caption(more)
