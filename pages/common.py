@@ -30,7 +30,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from toolkit import store as store_mod
-from toolkit.i18n import LANGUAGES, Translator, vega_locale
+from toolkit.i18n import LANGUAGES, Translator, say, vega_locale
 
 T = TypeVar("T")
 
@@ -282,8 +282,8 @@ def figure(label: str, value: str, explanation: str, container: Any = None, key:
 
 
 def notes(view: View, items: list[str]) -> None:
-    """The analyses' technical notes (in English: they name files, columns and methods)."""
-    shown = [n for n in dict.fromkeys(items) if n]
+    """The analyses' technical notes, in the reader's language (`toolkit.i18n.Note`s are translated)."""
+    shown = [say(n, view.tr) for n in dict.fromkeys(items) if n]
     if shown:
         with st.expander(view.tr("common.technical_notes")):
             st.markdown("\n".join(f"- {n}" for n in shown))
