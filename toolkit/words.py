@@ -1,0 +1,85 @@
+"""The platforms' codes said in words, in the reader's language: sanction rules and kinds, offer outcomes,
+job statuses and kinds. Every surface (pages, report, CLI) says a code through these functions, so a
+courier reads "consecutive refusals of offers" / "refus consécutifs de propositions", never
+`consecutiveReject`; the raw code stays available to a "details" expander.
+
+A rule no catalogue names is split into words ("nightShiftLimit" -> "night shift limit") and said as a
+rule named by the platform, so nothing is hidden and nothing is invented.
+
+Example:
+    >>> from toolkit.i18n import Translator
+    >>> rule_words("consecutiveReject", Translator("fr"))
+    'refus consécutifs de propositions'
+    >>> rule_words("nightShiftLimit", Translator("en"))
+    'rule named by the platform: night shift limit'
+    >>> kind_words(None, Translator("en"))
+    'kind not given'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from toolkit.i18n import Translator
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[_\-.]+")
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        if pd.isna(value):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return not str(value).strip()
+
+
+def code_words(code: str) -> str:
+    """A code split into lower-case words: "highCancellationRate" -> "high cancellation rate".
+
+    Example:
+        >>> code_words("drivingHourLimits")
+        'driving hour limits'
+    """
+    return " ".join(part.lower() for part in _CAMEL.split(str(code).strip()) if part)
+
+
+def _said(group: str, value: Any, tr: Translator) -> str:
+    if _blank(value):
+        return tr(f"words.{group}.unknown")
+    code = str(value).strip()
+    if tr.has(f"words.{group}.{code}"):
+        return tr(f"words.{group}.{code}")
+    if tr.has(f"words.{group}.other") and group == "rule":
+        return tr(f"words.{group}.other", words=code_words(code))
+    return code_words(code)
+
+
+def rule_words(rule: Any, tr: Translator) -> str:
+    """A sanction's rule (`sanctions.rule`) in words."""
+    return _said("rule", rule, tr)
+
+
+def kind_words(kind: Any, tr: Translator) -> str:
+    """A sanction's kind (`sanctions.kind`: notification, block, ...) in words."""
+    return _said("kind", kind, tr)
+
+
+def outcome_words(outcome: Any, tr: Translator) -> str:
+    """An offer's outcome (`offers.outcome`) in words."""
+    return _said("outcome", outcome, tr)
+
+
+def status_words(status: Any, tr: Translator) -> str:
+    """A job's status (`jobs.status`) in words."""
+    return _said("status", status, tr)
+
+
+def job_kind_words(kind: Any, tr: Translator) -> str:
+    """A job's kind (`jobs.kind`: ride, delivery) in words."""
+    return _said("job_kind", kind, tr)
