@@ -80,6 +80,33 @@ def status_words(status: Any, tr: Translator) -> str:
     return _said("status", status, tr)
 
 
+def zone_source_words(source: Any, tr: Translator) -> str:
+    """How a file's time zone was chosen (`TzDecision.source`) in words."""
+    if _blank(source) or not tr.has(f"words.zone_source.{source}"):
+        return tr("words.zone_source.unknown")
+    return tr(f"words.zone_source.{source}")
+
+
+def zone_lines(decisions: list[dict[str, Any]], tr: Translator) -> list[str]:
+    """One plain line per file and time-zone decision (the manifests' `tz_decisions`), naming the columns
+    it placed, the zone and how it was chosen: the CLI, the start page, "My data" and the report say it so.
+
+    Example:
+        >>> zone_lines([{"file": "trips.csv", "column": "begin", "zone": "Europe/Paris", "source": "export"},
+        ...             {"file": "trips.csv", "column": "end", "zone": "Europe/Paris", "source": "export"}],
+        ...            Translator("en"))
+        ['trips.csv (begin, end): Europe/Paris — the export itself states this zone']
+    """
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for d in decisions:
+        source = str(d.get("source") or "")
+        zone = d.get("zone") or ("UTC" if source == "utc_column" else tr("words.zone.own_offset"))
+        grouped.setdefault((str(d.get("file", "")), str(zone), source), []).append(str(d.get("column", "")))
+    return [tr("words.zone.line", file=file, columns=", ".join(dict.fromkeys(columns)), zone=zone,
+               how=zone_source_words(source, tr))
+            for (file, zone, source), columns in grouped.items()]
+
+
 def job_kind_words(kind: Any, tr: Translator) -> str:
     """A job's kind (`jobs.kind`: ride, delivery) in words."""
     return _said("job_kind", kind, tr)
