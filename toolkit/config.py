@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ class Config:
 
     values: Mapping[str, Any]
     origin: str = "defaults"
+    _rates: dict[str, tuple[Rate, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def get(self, key: str) -> Any:
         """The value at a dotted key, e.g. `"pay.distance_scope"`; KeyError naming the key if absent.
@@ -77,7 +78,10 @@ class Config:
             >>> load_config().rates("wages.uk_nlw_hourly")[-1]
             Rate(start=datetime.date(2026, 4, 1), value=12.71, status='V')
         """
-        return [Rate(r["from"], float(r["value"]), r.get("status", "?")) for r in self.get(f"{key}.rates")]
+        if key not in self._rates:  # read once per table: the values never change (frozen)
+            self._rates[key] = tuple(Rate(r["from"], float(r["value"]), r.get("status", "?"))
+                                     for r in self.get(f"{key}.rates"))
+        return list(self._rates[key])
 
     def rate_on(self, key: str, day: date) -> Rate | None:
         """The entry of a dated table valid on `day`, or None before its first entry.
