@@ -12,10 +12,10 @@ from toolkit.analytics.dispatch import (
     after_decisions,
     blocks_after_rejections,
     offer_rates,
-    offers_per_online_hour,
     pickup_distributions,
     waiting_vs_job_starts,
 )
+from toolkit.words import kind_words, rule_words
 
 view = common.current_view()
 tr = view.tr
@@ -79,7 +79,7 @@ if rates["by_period"] is None:
     common.not_available(view, tr("dispatch.offers_needs"))
 else:
     totals = rates["totals"] or {}
-    per_hour = offers_per_online_hour(offers, windows, segments, freq="week", tz=view.zone)
+    per_hour = compute.selection(view).figure("offers_per_hour")  # the report's figures too
     cols1 = st.columns(4)
     common.figure(
         tr("dispatch.offered"),
@@ -176,10 +176,8 @@ else:
         shown = pd.DataFrame(
             {
                 tr("dispatch.col_at"): [tr.datetime(a, view.zone) for a in table["at"]],
-                tr("ratings.kind"): [tr(f"ratings.kinds.{k}") for k in table["kind"]],
-                tr("dispatch.col_rule"): [
-                    r if isinstance(r, str) else tr("dispatch.no_rule") for r in table["rule"]
-                ],
+                tr("ratings.kind"): [kind_words(k, tr) for k in table["kind"]],
+                tr("dispatch.col_rule"): [rule_words(r, tr) for r in table["rule"]],
                 tr("dispatch.col_refusal_rule"): [yes_no[bool(r)] for r in table["refusal_rule"]],
                 tr("dispatch.col_refusals"): [tr.integer(n) for n in table["refusals_before"]],
                 tr("dispatch.col_hours"): [tr.number(h, 1) for h in table["hours_cost"]],

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from pages import common, compute
-from toolkit.analytics.ratings import low_rating_effects, rating_summary, sanctions_timeline
+from toolkit.analytics.ratings import low_rating_effects, rating_summary
+from toolkit.words import kind_words, rule_words
 
 view = common.current_view()
 tr = view.tr
@@ -121,9 +122,7 @@ st.subheader(tr("ratings.sanctions_title"))
 sel = compute.selection(view)
 every = sel.raw("sanctions")
 penalties = compute.headline(view)["sanctions"]  # the Overview's figures (toolkit.analytics.sanctions)
-sanctions = common.per_view(
-    view, "sanctions_timeline", lambda: sanctions_timeline(None if every.empty else every, sel.span)
-)
+sanctions = sel.figure("sanctions_timeline")  # the report lists the same rows
 timeline = sanctions.get("timeline")
 if penalties.get("total") is None or timeline is None or timeline.empty:
     st.info(tr("ratings.no_sanctions"))
@@ -160,9 +159,9 @@ else:
         st.caption(tr(f"ratings.blocked_h_{state}", n=tr.integer(missing)))
     points = timeline.assign(
         at=timeline["at"].dt.tz_convert(view.zone).dt.tz_localize(None),
-        kind_label=[tr(f"ratings.kinds.{k}") for k in timeline["kind"]],
+        kind_label=[kind_words(k, tr) for k in timeline["kind"]],
         hours=timeline["stated_h"].fillna(0.0),
-        rule=[r if isinstance(r, str) else tr("ratings.no_rule") for r in timeline["rule"]],
+        rule=[rule_words(r, tr) for r in timeline["rule"]],
     )
     kinds = sorted(set(points["kind_label"]))
     chart = (
@@ -189,7 +188,7 @@ else:
     shown = pd.DataFrame(
         {
             tr("dispatch.col_at"): [tr.datetime(a, view.zone) for a in timeline["at"]],
-            tr("ratings.kind"): [tr(f"ratings.kinds.{k}") for k in timeline["kind"]],
+            tr("ratings.kind"): points["kind_label"],
             tr("dispatch.col_rule"): points["rule"],
             tr("dispatch.col_refusal_rule"): [yes_no[bool(r)] for r in timeline["refusal"]],
             tr("ratings.col_stated_h"): [tr.number(h, 1) for h in timeline["stated_h"]],

@@ -29,6 +29,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,7 @@ class IngestReport:
     stored: dict[str, dict[str, int]] = field(default_factory=dict)
     error: dict[str, str] | None = None
     zone_evidence: dict[str, Any] | None = None  # what the export says about its zone
+    received: str | None = None  # ISO day the worker received the export from the platform, when said
 
     def unread(self) -> list[FileOutcome]:
         """The files of a recognised export that were left unread: not recognised, or failed (an ingest
@@ -112,27 +114,33 @@ class IngestReport:
 
 def ingest(paths: list[Path], store: Path, worker: str = "me", tz: str | None = None,
            strict: bool = False, progress: Progress | None = None,
-           limits: Limits | None = None) -> list[IngestReport]:
+           limits: Limits | None = None, received: date | None = None) -> list[IngestReport]:
     """Ingest several exports in order; one refused export does not stop the others.
 
     Example:
         >>> [r.status for r in ingest([Path("missing.zip")], Path("/tmp/doc-store"))]
         ['refused']
     """
-    return [ingest_export(p, store, worker=worker, tz=tz, strict=strict, progress=progress, limits=limits)
+    return [ingest_export(p, store, worker=worker, tz=tz, strict=strict, progress=progress, limits=limits,
+                          received=received)
             for p in paths]
 
 
 def ingest_export(path: Path, store: Path, worker: str = "me", tz: str | None = None,
                   strict: bool = False, progress: Progress | None = None,
-                  limits: Limits | None = None) -> IngestReport:
+                  limits: Limits | None = None, source_name: str | None = None,
+                  received: date | None = None) -> IngestReport:
     """Ingest one export (zip or folder) into `store` and report what became of every file.
 
-    An `IngestError` that concerns the whole export is returned as a refused report (nothing written);
-    in strict mode, a malformed row raises `StrictIssueError` instead of being counted.
+    `source_name` is the export's name as the worker knows it (the app saves an upload under a
+    temporary name: the uploaded file's name goes here), `received` the day the platform's answer
+    arrived; both go into the manifest and the report. An `IngestError` that concerns the whole export
+    is returned as a refused report (nothing written); in strict mode, a malformed row raises
+    `StrictIssueError` instead of being counted.
     """
-    report = IngestReport(source=os.path.basename(os.fspath(path).rstrip("/")), status="refused",
-                          worker_id=worker)
+    report = IngestReport(source=source_name or os.path.basename(os.fspath(path).rstrip("/")),
+                          status="refused", worker_id=worker,
+                          received=received.isoformat() if received is not None else None)
     try:
         _check_zone(tz)
         with open_export(path, limits) as export:
@@ -314,12 +322,13 @@ def _manifest(report: IngestReport, export: Export, evidence: tuple[str, ...],
         "worker_id": report.worker_id, "user_tz": tz, "tz_decisions": report.tz_decisions,
         "zone_evidence": report.zone_evidence,
         "files": [f.to_dict() for f in report.files], "rows_parsed": report.rows,
-        "issues": report.issues, "issue_samples": report.issue_samples,
+        "issues": report.issues, "issue_samples": report.issue_samples, "received": report.received,
     }
 
 
 def _fill_from_manifest(report: IngestReport, manifest: dict[str, Any]) -> None:
     report.status = "already_ingested"
+    report.received = manifest.get("received")
     report.platform = manifest.get("platform")
     report.layout = manifest.get("layout")
     report.worker_id = manifest.get("worker_id")

@@ -56,6 +56,9 @@ def ingest(
                                                 "place itself, e.g. Europe/Paris; refused when the "
                                                 "export's coordinates, city names or currency "
                                                 "contradict it.")] = None,
+    received: Annotated[str | None, typer.Option(help="The day the platform's answer arrived "
+                                                      "(YYYY-MM-DD), printed in the report next to the "
+                                                      "files' fingerprints.")] = None,
     as_json: JsonOpt = False,
     strict: Annotated[bool, typer.Option(hidden=True, help="Stop at the first malformed row.")] = False,
 ) -> None:
@@ -70,7 +73,11 @@ def ingest(
         raise typer.BadParameter("a worker name is 1 to 64 plain letters, digits, '-', '_' or '.' "
                                  "(for example member-017), since it names a folder", param_hint="--worker")
     target = store or store_mod.default_store()
-    reports = run_ingest(list(exports), target, worker=worker, tz=tz, strict=strict)
+    arrived = _day(received, "--received")
+    if arrived is not None and arrived > date.today():
+        raise typer.BadParameter(f"{arrived} is after today", param_hint="--received")
+    reports = run_ingest(list(exports), target, worker=worker, tz=tz, strict=strict,
+                         received=arrived)
     if as_json:
         typer.echo(report_json(reports))
     else:

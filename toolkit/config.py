@@ -116,6 +116,18 @@ class Config:
             total += rate.value * max((hi - lo).days, 0)
         return total / days
 
+    def rates_between(self, key: str, first: date, last: date) -> list[Rate]:
+        """The entries of a dated table that hold on at least one day of `first`..`last`.
+
+        Example:
+            >>> [r.value for r in load_config().rates_between("wages.fr_smic_gross_hourly",
+            ...                                               date(2025, 12, 1), date(2026, 1, 31))]
+            [11.88, 12.02]
+        """
+        rates = self.rates(key)
+        return [r for i, r in enumerate(rates)
+                if r.start <= last and (i + 1 == len(rates) or rates[i + 1].start > first)]
+
     def rates_used(self, key: str, first: date, last: date) -> str:
         """The entries of a dated table that apply between `first` and `last`, with how sure each is.
 
@@ -123,9 +135,7 @@ class Config:
             >>> load_config().rates_used("wages.fr_smic_gross_hourly", date(2025, 12, 1), date(2026, 1, 31))
             'rate 11.88 from 2024-11-01 (verified), 12.02 from 2026-01-01 (verified)'
         """
-        rates = self.rates(key)
-        used = [r for i, r in enumerate(rates)
-                if r.start <= last and (i + 1 == len(rates) or rates[i + 1].start > first)]
+        used = self.rates_between(key, first, last)
         if not used:
             return "no rate for this period"
         share = all(r.value < 1 for r in used)  # contribution shares print as percentages

@@ -151,6 +151,43 @@ def sanctions(sel: Selection) -> dict[str, Any]:
     return dict(sanctions_summary(sel.raw("sanctions"), sel.span if sel.explicit else None))
 
 
+def sanctions_timeline(sel: Selection) -> dict[str, Any]:
+    """Every sanction of the period in time order with its kind, rule, stated length and the hours it
+    added (`toolkit.analytics.sanctions.sanctions_timeline`), over the same rows as `sanctions`: the
+    Ratings page and the report list these.
+
+    Example:
+        >>> from pathlib import Path
+        >>> from toolkit.selection import Selection
+        >>> sanctions_timeline(Selection(Path("/nonexistent-store")))["timeline"] is None
+        True
+    """
+    from toolkit.analytics.sanctions import sanctions_timeline as timeline
+
+    every = sel.raw("sanctions")
+    return timeline(None if every.empty else every, sel.span if sel.explicit else None)
+
+
+def offers_per_hour(sel: Selection) -> dict[str, Any]:
+    """Offers per logged-in and per waiting hour, per week and overall
+    (`toolkit.analytics.dispatch.offers_per_online_hour`): the Dispatch page and the report show these.
+
+    Example:
+        >>> from pathlib import Path
+        >>> from toolkit.selection import Selection
+        >>> offers_per_hour(Selection(Path("/nonexistent-store")))["per_logged_in_h"] is None
+        True
+    """
+    from toolkit.analytics.dispatch import offers_per_online_hour
+
+    def frame(table: str) -> pd.DataFrame | None:
+        rows = sel.rows(table).reset_index(drop=True)
+        return None if rows.empty else rows
+
+    return offers_per_online_hour(frame("offers"), frame("offer_windows"), frame("status_segments"),
+                                  freq="week", tz=sel.zone)
+
+
 def _only_worker(sel: Selection) -> str | None:
     if sel.worker is not None:
         return sel.worker

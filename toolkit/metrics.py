@@ -222,15 +222,25 @@ def _pay_section(per_worker: list[dict[str, Any]], currency: str | None) -> dict
     logged = _sum_or_none([h.get("logged_in") for h in hours])
     engaged = _sum_or_none([h.get("engaged") for h in hours])
     gross, net = total("gross"), total("net")
+    if len(pays) == 1:  # one worker: the pay summary's own figures (over the days the hours cover)
+        hourly = {k: pays[0].get(k)
+                  for k in ("per_hour_engaged", "per_hour_logged_in", "net_per_hour_logged_in")}
+    else:  # a pool: pooled ratios, unknown when one worker's is
+        def pooled(key: str, money: str, hours_total: float | None) -> float | None:
+            return None if any(p.get(key) is None for p in pays) else _ratio(total(money), hours_total)
+
+        hourly = {"per_hour_engaged": pooled("per_hour_engaged", "gross_covered", engaged),
+                  "per_hour_logged_in": pooled("per_hour_logged_in", "gross_covered", logged),
+                  "net_per_hour_logged_in": pooled("net_per_hour_logged_in", "net_covered", logged)}
     return {
         "currency": currency, "earnings_total": total("earnings_total"), "tips": total("tips"),
-        "per_hour_engaged": _ratio(gross, engaged), "per_hour_logged_in": _ratio(gross, logged),
-        "net_per_hour_logged_in": _ratio(net, logged),
+        **hourly,
         "minimum_wage_per_hour": pays[0]["minimum_wage_per_hour"] if pays else None,
         "gross": gross, "net": net, "distance_km": total("distance_km"),
         "vehicle_cost": total("vehicle_cost"),
         "fixed_cost": total("fixed_cost"), "contributions": total("contributions"),
         "methods": pays[0]["methods"] if pays else {},
+        "parameters": pays[0].get("parameters", {}) if len(pays) == 1 else {},
     }
 
 

@@ -23,7 +23,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -134,6 +135,41 @@ def wage_method(cfg: Config, currency: str | None) -> str:
     if table is None:
         return f"unknown: {unknown_reason(cfg, currency)}"
     return f"{cfg.source('wages.' + table)}; day-weighted over the period"
+
+
+def rate_entries(cfg: Config, key: str, first: date, last: date) -> list[dict[str, Any]]:
+    """The entries of the dated table `key` that hold on a day of `first`..`last`, as plain dicts
+    ({"from": ISO day, "value", "status"}): the numbers behind a day-weighted rate, for a report.
+
+    Example:
+        >>> rate_entries(load_config(), "wages.fr_smic_gross_hourly", date(2026, 1, 1), date(2026, 1, 31))
+        [{'from': '2026-01-01', 'value': 12.02, 'status': 'V'}]
+    """
+    return [{"from": r.start.isoformat(), "value": r.value, "status": r.status}
+            for r in cfg.rates_between(key, first, last)]
+
+
+def wage_parameters(cfg: Config, currency: str | None, span: Span | None, zone: str) -> dict[str, Any]:
+    """The minimum wage behind `minimum_wage_per_hour`, as numbers: the worker's own figure (`own`), or
+    the table's name, legal source and the entries of each date in `span`.
+
+    Example:
+        >>> span = (pd.Timestamp("2025-12-31", tz="UTC"), pd.Timestamp("2026-01-02", tz="UTC"))
+        >>> [r["value"] for r in wage_parameters(load_config(), "EUR", span, "UTC")["rates"]]
+        [11.88, 12.02]
+    """
+    own = float(cfg.get("minimum_wage.own_hourly"))
+    table = wage_table(cfg, currency)
+    out: dict[str, Any] = {"own": own if own >= 0 else None, "table": table, "currency": currency,
+                           "source": None, "rates": []}
+    if own >= 0 or table is None:
+        return out
+    out["source"] = cfg.source(f"wages.{table}")
+    if span is not None:
+        first = span[0].tz_convert(zone).date()
+        last = max(first, (span[1] - pd.Timedelta(microseconds=1)).tz_convert(zone).date())
+        out["rates"] = rate_entries(cfg, f"wages.{table}", first, last)
+    return out
 
 
 def wage_table(cfg: Config, currency: str | None) -> str | None:

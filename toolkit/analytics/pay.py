@@ -45,7 +45,15 @@ from toolkit.analytics._earnings import (
     period_start,
 )
 from toolkit.analytics.coverage import PayCoverage, covered_span, days_text, full_periods, pay_coverage
-from toolkit.analytics.minimums import sector_minimums, unknown_reason, wage_due, wage_method, wage_table
+from toolkit.analytics.minimums import (
+    rate_entries,
+    sector_minimums,
+    unknown_reason,
+    wage_due,
+    wage_method,
+    wage_parameters,
+    wage_table,
+)
 from toolkit.analytics.plausibility import TripKm, date_notes, km_in_span, trip_km
 from toolkit.analytics.time import Span, TimeAccounting
 from toolkit.config import STATUS_WORDS, Config, load_config
@@ -139,7 +147,8 @@ def pay_by_period(
         bucket = inputs if slicer is None else replace(inputs, earnings=slicer.within(span))
         summary = _summary(bucket, logged, engaged, span, currency, covered_span(time, span))
         due = wage_due(time.by_day, span, cfg, summary["currency"])
-        figures = {k: v for k, v in summary.items() if k not in ("methods", "notes", "minimum_wage_per_hour")}
+        figures = {k: v for k, v in summary.items()
+                   if k not in ("methods", "notes", "minimum_wage_per_hour", "parameters")}
         rows.append({"start": start, "logged_in_h": logged, "engaged_h": engaged, **figures,
                      "minimum_wage_per_hour": _per(due, logged), "minimum_wage_due": due,
                      "below_minimum_wage": (None if due is None or summary["net"] is None
@@ -203,6 +212,7 @@ def _summary(inputs: _Inputs, logged: float | None, engaged: float | None, span:
     }
     costs, net = _net_of(inputs, lines, span, currency, cov, notes) if span is not None else ({}, None)
     out["methods"].update(costs.pop("methods", {}))
+    out["parameters"] = costs.pop("parameters", {})
     out.update(costs)
     out["net"] = net
     net_covered = net
@@ -210,6 +220,8 @@ def _summary(inputs: _Inputs, logged: float | None, engaged: float | None, span:
         net_covered = _net_of(inputs, cov.inside, cov.span, currency, cov, [])[1]
     out["net_per_hour_logged_in"] = (None if hourly is None or "logged_in" in cov.unreliable_hours
                                      else _per(net_covered, logged))
+    # the money over which pay per hour is taken (a pool divides their sums by its summed hours)
+    out["gross_covered"], out["net_covered"] = hourly, (None if hourly is None else net_covered)
     if other_currencies(inputs.earnings, currency, span):
         # the hours cover work paid in every currency, the money only one of them: no per-hour figure
         out.update({"per_hour_engaged": None, "per_hour_logged_in": None, "net_per_hour_logged_in": None})
@@ -217,6 +229,7 @@ def _summary(inputs: _Inputs, logged: float | None, engaged: float | None, span:
                      "platform or a period paid in one currency")
     out["minimum_wage_per_hour"] = minimum_wage(cfg, currency, span, inputs.zone, notes)
     out["methods"]["minimum_wage_per_hour"] = wage_method(cfg, currency)
+    out["parameters"]["minimum_wage"] = wage_parameters(cfg, currency, span, inputs.zone)
     return out
 
 
@@ -369,6 +382,17 @@ def _costs(inputs: _Inputs, span: Span, currency: str | None, paid: float | None
         notes.append(f"no {scheme} contribution rate for this period or currency: net unknown")
     return {"distance_km": km, "distances_replaced": replaced, "vehicle_cost": vehicle, "fixed_cost": fixed,
             "contributions": contributions,
+            "parameters": {
+                "cost_per_km": per_km, "cost_currency": cost_currency or None, "annual_km": annual or None,
+                "cost_how": how, "days": days, "monthly_fixed": monthly, "fixed_currency": fixed_currency,
+                "contribution_scheme": scheme,
+                "contribution_rate": (None if rate is None
+                                      else rate + float(cfg.get("contributions.extra_rate"))),
+                "contribution_base": paid,
+                "contribution_rates": ([] if scheme == "own" else
+                                       rate_entries(cfg, f"contributions.{scheme}", first, last)),
+                "contribution_source": None if scheme == "own" else cfg.source(f"contributions.{scheme}"),
+            },
             "methods": {
                 "distance_km": {"job_and_to_pickup": "jobs' trip distance + distance to pickup",
                                 "job": "jobs' trip distance only"}[scope]
