@@ -15,7 +15,7 @@ from toolkit.analytics.dispatch import (
     pickup_distributions,
     waiting_vs_job_starts,
 )
-from toolkit.words import kind_words, rule_words
+from toolkit.words import kind_words, offer_source_words, rule_words
 
 view = common.current_view()
 tr = view.tr
@@ -109,7 +109,7 @@ else:
         cols1[3],
         key="fig-per-logged",
     )
-    st.caption(tr("dispatch.source", source=rates["source"]))
+    st.caption(tr("dispatch.source", source=offer_source_words(rates["source"], tr)))
     common.chart(_rates_chart(rates["by_period"], "week", tr("time.freq.week")), view)
     st.markdown(f"**{tr('dispatch.by_hour_title')}**")
     common.chart(_rates_chart(rates["by_hour"], "hour", tr("time.hour")), view, height=260)

@@ -1,4 +1,5 @@
-"""Report: a PDF of the worker's figures and charts, with a methodology annex and the files' SHA-256."""
+"""Report: the worker's figures, parameters, sanctions, method and the files' SHA-256, as PDF, DOCX or ODT
+(the same file as `gigdata report`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import streamlit as st
 
 from pages import common, compute
 from toolkit.i18n import LANGUAGES, text
-from toolkit.report import build_report
+from toolkit.report import FORMATS, MIME, gather, render_report
 
 REPORT_KEY = "_gigdata_report"
 
@@ -26,28 +27,29 @@ lang = st.radio(
     format_func=lambda code: text("common.language_name", code),
     key="report-lang",
 )
+fmt = st.radio(
+    tr("report.format"),
+    FORMATS,
+    horizontal=True,
+    format_func=lambda code: tr(f"report.format_{code}"),
+    key="report-format",
+)
+name = st.text_input(tr("report.name"), help=tr("report.name_help"), max_chars=80, key="report-name")
 settings = compute.analysis_settings(view)
-wanted = (view.version, view.worker, view.platform, view.start, view.end, lang, settings)
+wanted = (view.version, view.worker, view.platform, view.start, view.end, lang, fmt, name.strip(), settings)
 if st.button(tr("report.prepare"), type="primary", key="report-prepare"):
     with st.spinner(tr("report.preparing")):
-        pdf = build_report(
-            view.store,
-            worker=view.worker,
-            platform=view.platform,
-            start=view.start,
-            end=view.end,
-            lang=lang,
-            config=compute.config_for(view),
-        )
-    st.session_state[REPORT_KEY] = (wanted, pdf)
+        # the same selection as every page (one read layer), so the report's figures are the pages'
+        data = render_report(gather(compute.selection(view), name=name.strip() or None), lang, fmt)
+    st.session_state[REPORT_KEY] = (wanted, data)
 ready = st.session_state.get(REPORT_KEY)
 if ready is not None and ready[0] == wanted:
     st.success(tr("report.ready"))
     st.download_button(
         tr("report.download"),
         data=ready[1],
-        file_name=f"gigdata-report-{lang}.pdf",
-        mime="application/pdf",
+        file_name=f"gigdata-report-{lang}.{fmt}",
+        mime=MIME[fmt],
         key="report-download",
         type="primary",
         on_click="ignore",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import streamlit as st
 from pages import common
 from parsers.common.zone_evidence import Clue, ZoneEvidence
 from parsers.ingest import ingest_export
+from toolkit.words import zone_lines
 
 REPORTS_KEY = "_gigdata_ingest_reports"
 PENDING_KEY = "_gigdata_pending_tz"
@@ -28,15 +30,18 @@ def _uploads_dir() -> Path:
     return directory
 
 
-def _ingest(name: str, path: Path, tz: str | None) -> None:
+def _ingest(name: str, path: Path, tz: str | None, received: date | None = None) -> None:
     bar = st.progress(0.0, text=tr("start.reading", name=name))
 
     def progress(fraction: float, what: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=tr("start.reading_file", name=name, file=what))
 
     with common.ingest_gate():
-        report = ingest_export(path, view.store, worker=DEFAULT_WORKER, tz=tz, progress=progress).to_dict()
-    report["source"], report["zone_given"], report["token"] = name, tz, uuid.uuid4().hex
+        report = ingest_export(path, view.store, worker=DEFAULT_WORKER, tz=tz, progress=progress,
+                               source_name=name, received=received).to_dict()
+    report["zone_given"], report["token"] = tz, uuid.uuid4().hex
+    if report.get("error"):  # the upload's temporary name never reaches the screen
+        report["error"] = {k: str(v).replace(path.name, name) for k, v in report["error"].items()}
     error = report.get("error") or {}
     if (
         report["status"] == "refused"
@@ -45,7 +50,7 @@ def _ingest(name: str, path: Path, tz: str | None) -> None:
     ):
         st.session_state.setdefault(PENDING_KEY, []).append(
             {"name": name, "path": str(path), "error": error, "token": report["token"],
-             "evidence": report.get("zone_evidence")}
+             "evidence": report.get("zone_evidence"), "received": received}
         )
     else:
         path.unlink(missing_ok=True)
@@ -112,16 +117,9 @@ def _how(decision: dict[str, Any], report: dict[str, Any]) -> str:
     return said + (": " + decision["detail"] if decision.get("detail") else "")
 
 
-def _zones_table(decisions: list[dict[str, Any]], report: dict[str, Any]) -> pd.DataFrame:
-    how = [_how(d, report) for d in decisions]
-    return pd.DataFrame(
-        {
-            tr("start.col_file"): [d.get("file", "") for d in decisions],
-            tr("start.col_column"): [d.get("column", "") for d in decisions],
-            tr("start.col_zone"): [d.get("zone") or "UTC" for d in decisions],
-            tr("start.col_how"): how,
-        }
-    )
+def _plain(words: str) -> str:
+    """Text shown as it is: markdown's own characters escaped (file names come from the export)."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~$" else c for c in str(words))
 
 
 def _show_report(report: dict[str, Any]) -> None:
@@ -154,8 +152,10 @@ def _show_report(report: dict[str, Any]) -> None:
             st.error(tr("start.zone.refused", zone=given, why=_clue_words(clue, "says")))
         else:
             st.error(tr("start.refused", name=name, why=tr(f"errors.{kind}")))
-        if error.get("detail"):
-            st.caption(tr("start.refused_detail", member=error.get("member", ""), detail=error["detail"]))
+        if error.get("detail") and kind != "needs_timezone":  # the zone question below says it in words
+            with st.expander(tr("start.refused_details")):
+                st.caption(tr("start.refused_detail", member=_plain(error.get("member", "")),
+                              detail=_plain(error["detail"])))
         if kind == "unknown_platform":
             st.page_link("pages/mapping.py", label=tr("start.map_unknown"))
     if files:
@@ -174,7 +174,7 @@ def _show_report(report: dict[str, Any]) -> None:
     decisions = report.get("tz_decisions", [])
     if decisions:
         with st.expander(tr("start.tz_detail", count=tr.integer(len(decisions)))):
-            st.dataframe(_zones_table(decisions, report), hide_index=True, width="stretch")
+            st.markdown("\n".join(f"- {_plain(line)}" for line in zone_lines(decisions, tr)))
     for kind, count in sorted(report.get("issues", {}).items()):
         st.warning(tr("start.issues", count=tr.integer(count), kind=kind))
 
@@ -201,7 +201,7 @@ def _zone_question() -> None:
                 # the answer replaces the report that asked the question
                 reports = st.session_state.get(REPORTS_KEY, [])
                 st.session_state[REPORTS_KEY] = [r for r in reports if r.get("token") != item.get("token")]
-                _ingest(item["name"], Path(item["path"]), zone)
+                _ingest(item["name"], Path(item["path"]), zone, item.get("received"))
                 st.rerun()
 
 
@@ -228,13 +228,16 @@ with st.form("upload", clear_on_submit=True):
     folder = st.file_uploader(
         tr("start.upload_folder"), accept_multiple_files="directory", key="upload-folder"
     )
+    received = st.date_input(tr("start.received"), value=None, max_value=date.today(),
+                             help=tr("start.received_help"), format=tr("start.date_format"),
+                             key="upload-received")
     submitted = st.form_submit_button(tr("start.read"), type="primary")
 if submitted:
     for upload in zips or []:
-        _ingest(upload.name, common.upload_to_file(upload, _uploads_dir()), None)
+        _ingest(upload.name, common.upload_to_file(upload, _uploads_dir()), None, received)
     if folder:
         top = folder[0].name.split("/")[0] or tr("start.folder")
-        _ingest(top, common.folder_as_zip(folder, _uploads_dir()), None)
+        _ingest(top, common.folder_as_zip(folder, _uploads_dir()), None, received)
     st.rerun()
 
 _zone_question()

@@ -142,6 +142,56 @@ def metrics(
 
 
 @app.command()
+def report(
+    out: Annotated[Path, typer.Option(help="The file to write: FILE.pdf, FILE.docx or FILE.odt.")],
+    store: StoreOpt = None,
+    worker: Annotated[str | None, typer.Option(help="Only this worker.")] = None,
+    platform: Annotated[str | None, typer.Option(help="Only this platform (uber, ubereats, …).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the report: fr or en.")] = "en",
+    fmt: Annotated[str | None, typer.Option("--format", help="pdf, docx or odt (default: from the "
+                                                             "--out file's ending, else pdf).")] = None,
+    name: Annotated[str | None, typer.Option(help="The worker's name or chosen pseudonym, printed on "
+                                                  "the report (default: the name the data is filed "
+                                                  "under).")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML file overriding the default costs, "
+                                                     "contribution rates and wage tables.")] = None,
+    zone: Annotated[str | None, typer.Option(help="Cut days in this zone instead of the zone of the "
+                                                  "worker's exports.")] = None,
+) -> None:
+    """The report a union or a lawyer reads: every figure with its definition and parameters, the
+    sanctions, the method and the files' SHA-256, as PDF, DOCX or ODT (the app's Report page makes the
+    same file)."""
+    from toolkit.config import ConfigError
+    from toolkit.i18n import LANGUAGES
+    from toolkit.metrics import select
+    from toolkit.report import FORMATS, gather, render_report
+
+    chosen = (fmt or out.suffix.lstrip(".") or "pdf").lower()
+    if chosen not in FORMATS:
+        raise typer.BadParameter(f"{chosen!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
+    if lang not in LANGUAGES:
+        raise typer.BadParameter(f"{lang!r} is not one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    target = store or store_mod.default_store()
+    _warn_if_empty(target)
+    try:
+        sel = select(target, worker, platform, _day(start, "--from"), _day(end, "--to"), zone=zone,
+                     config_file=config)
+        data = render_report(gather(sel, name=name), lang, chosen)  # type: ignore[arg-type]
+    except (ConfigError, ValueError) as exc:
+        _console(stderr=True).print(f"[bold red]gigdata report:[/] {escape(str(exc))}")
+        raise typer.Exit(code=2) from exc
+    try:
+        _write_whole(out, data)
+    except OSError as exc:
+        _console(stderr=True).print(f"[bold red]gigdata report:[/] cannot write {escape(str(out))}: "
+                                    f"{exc.strerror or exc}")
+        raise typer.Exit(code=2) from exc
+    typer.echo(f"{out}: {chosen} report in {lang}, {len(data):,} bytes ({sel.span_note()})")
+
+
+@app.command()
 def sample(
     platform: Annotated[str, typer.Argument(help="uber, ubereats, wolt or deliveroo.")],
     out: Annotated[Path, typer.Option(help="Where to write: FILE.zip, or a folder.")],
@@ -219,6 +269,16 @@ def _write_sample(platform: str, out: Path, layout: str | None, days: int, seed:
 
     truth = write_sample(platform, out, layout=layout, days=days, seed=seed)
     return f"{len(truth.files)} files, layout {truth.layout}"
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all (a temporary file beside it, then a rename)."""
+    temp = path.with_name(f".{path.name}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def _day(value: str | None, option: str) -> date | None:

@@ -66,14 +66,29 @@ def metrics(
         >>> sorted(metrics(Path(tempfile.mkdtemp())))[:4]
         ['definitions', 'jobs', 'notes', 'offers']
     """
+    return metrics_of(select(store, worker, platform, start, end, config, zone, config_file))
+
+
+def select(
+    store: Path, worker: str | None = None, platform: str | None = None, start: date | None = None,
+    end: date | None = None, config: Config | None = None, zone: str | None = None,
+    config_file: Path | None = None,
+) -> Selection:
+    """The selection `gigdata metrics` and `gigdata report` compute from: one of --from/--to alone is
+    bounded by the data's own first or last day (ValueError when nothing is dated).
+
+    Example:
+        >>> import tempfile
+        >>> select(Path(tempfile.mkdtemp())).zone
+        'UTC'
+    """
     if (start is None) != (end is None):
         selection = Selection(store, worker, platform, zone=zone, preset=config, config_file=config_file)
         days = selection.data_days
         if days is None:
-            raise ValueError("metrics: the store holds no dated row to bound the period")
+            raise ValueError("the store holds no dated row to bound the period")
         start, end = start or days[0], end or days[1]
-    return metrics_of(Selection(store, worker, platform, start, end, zone=zone, preset=config,
-                                config_file=config_file))
+    return Selection(store, worker, platform, start, end, zone=zone, preset=config, config_file=config_file)
 
 
 def metrics_of(sel: Selection) -> dict[str, Any]:
@@ -236,7 +251,8 @@ def _pay_section(per_worker: list[dict[str, Any]], currency: str | None) -> dict
         "currency": currency, "earnings_total": total("earnings_total"), "tips": total("tips"),
         **hourly,
         "minimum_wage_per_hour": pays[0]["minimum_wage_per_hour"] if pays else None,
-        "gross": gross, "net": net, "distance_km": total("distance_km"),
+        "taxes": total("taxes"), "gross": gross, "net": net, "distance_km": total("distance_km"),
+        "distances_replaced": total("distances_replaced"),
         "vehicle_cost": total("vehicle_cost"),
         "fixed_cost": total("fixed_cost"), "contributions": total("contributions"),
         "methods": pays[0]["methods"] if pays else {},

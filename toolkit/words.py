@@ -87,6 +87,18 @@ def zone_source_words(source: Any, tr: Translator) -> str:
     return tr(f"words.zone_source.{source}")
 
 
+def offer_source_words(source: Any, tr: Translator) -> str:
+    """Where the offer figures come from, in words (`offers.source` of the metrics).
+
+    Example:
+        >>> offer_source_words("offer_windows", Translator("en"))
+        "the platform's counts of offers per hour (no record of each offer)"
+    """
+    if _blank(source) or not tr.has(f"words.offer_source.{source}"):
+        return tr("words.offer_source.unknown")
+    return tr(f"words.offer_source.{source}")
+
+
 def zone_lines(decisions: list[dict[str, Any]], tr: Translator) -> list[str]:
     """One plain line per file and time-zone decision (the manifests' `tz_decisions`), naming the columns
     it placed, the zone and how it was chosen: the CLI, the start page, "My data" and the report say it so.

@@ -263,16 +263,20 @@ def test_upload_overview_language_report(
     _assert_overview_equals(page, expected, "fr")
 
     _go(page, "Rapport", "Rapport")
-    page.get_by_role("button", name="Préparer le rapport PDF").click()  # type: ignore[attr-defined]
+    page.get_by_role("textbox", name="Votre nom ou un pseudonyme").fill("Awa D.")  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Préparer le rapport", exact=True).click()  # type: ignore[attr-defined]
     page.wait_for_selector("text=Le rapport est prêt.")  # type: ignore[attr-defined]
     _shoot(page, "report")
     with page.expect_download() as download:  # type: ignore[attr-defined]
-        page.get_by_role("button", name="Télécharger le rapport (PDF)").click()  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Télécharger le rapport").click()  # type: ignore[attr-defined]
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF-")
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         text = "\n".join(p.extract_text() or "" for p in document.pages)
-    assert "Annexe B." in text
+    assert "7. Les fichiers analysés" in text
+    assert "Travailleur ou travailleuse : Awa D." in text
+    assert f"Export « {export.name} »" in text  # the uploaded file's name, not the temporary one
     assert hashlib.sha256(export.read_bytes()).hexdigest() in text
     assert outside == []
 

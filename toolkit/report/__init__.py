@@ -1,12 +1,16 @@
-"""The PDF report of a worker's figures, for a union or a lawyer, in English or French.
+"""The report of a worker's figures, for a union or a lawyer, in English or French, as PDF, DOCX or ODT.
 
-Contents: the headline figures of the period with the sentence that explains each (the same words as the
-app's Overview), charts of time and pay per hour against the minimum wage, a methodology annex (the
-definitions, parameters and time-zone decisions used), and the SHA-256 fingerprint of every export and of
-every file in it, so each figure can be traced to the original files the platform sent.
+Contents: who and what period; the headline figures with the sentence that explains each (the same words
+as the app's Overview); pay from earnings to net, line by line, with every parameter as a number and its
+legal source; charts of time and of pay per hour against the minimum wage; the offers and the sanctions
+for refusals; the list of sanctions; a method annex written for a reader without the project's files, one
+line per time-zone decision; and the uploaded files' names, the day each export arrived and the SHA-256
+fingerprint of every export and every file in it, so each figure can be traced to the files the platform
+sent.
 
-Modules: `content` (what a report shows, computed from the store), `pdf` (drawing it with fpdf2, from plain
-text only: no HTML, no remote resource, security.md §1C C3), `charts` (matplotlib PNGs).
+Modules: `content` (what a report shows, computed from the store through the shared read layer),
+`document` (the report as blocks of plain text in one language), `pdf` (fpdf2: no HTML, no remote
+resource, security.md §1C C3), `editable` (DOCX with python-docx, ODT with odfdo), `charts` (matplotlib).
 
 Example:
     >>> pdf = render_report(ReportContent(figures=EMPTY_FIGURES, manifests=[]), "fr")
@@ -18,21 +22,46 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from toolkit.config import Config
+from toolkit.i18n import Translator
 from toolkit.report.content import EMPTY_FIGURES, HeadlineFigure, ReportContent, gather, headline_figures
-from toolkit.report.pdf import render_report
+from toolkit.report.document import Document, compose
+from toolkit.report.editable import render_docx, render_odt
+from toolkit.report.pdf import render_pdf
 from toolkit.selection import Selection
+
+Format = Literal["pdf", "docx", "odt"]
+FORMATS: tuple[Format, ...] = ("pdf", "docx", "odt")
+MIME = {"pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "odt": "application/vnd.oasis.opendocument.text"}
 
 __all__ = [
     "EMPTY_FIGURES",
+    "FORMATS",
+    "MIME",
+    "Document",
     "HeadlineFigure",
     "ReportContent",
     "build_report",
+    "compose",
     "gather",
     "headline_figures",
     "render_report",
 ]
+
+
+def render_report(content: ReportContent, lang: str, fmt: Format = "pdf") -> bytes:
+    """The report of `content` in `lang` as `fmt` bytes.
+
+    Example:
+        >>> render_report(ReportContent(figures=EMPTY_FIGURES, manifests=[]), "en", "docx")[:2]
+        b'PK'
+    """
+    doc = compose(content, Translator(lang))
+    return {"pdf": render_pdf, "docx": render_docx, "odt": render_odt}[fmt](doc)
 
 
 def build_report(
@@ -43,12 +72,14 @@ def build_report(
     end: date | None = None,
     lang: str = "en",
     config: Config | None = None,
+    fmt: Format = "pdf",
+    name: str | None = None,
 ) -> bytes:
-    """The PDF report of a `Selection`, or of `worker` (optionally one platform, `start`..`end` local days)
-    from the store.
+    """The report of a `Selection`, or of `worker` (optionally one platform, `start`..`end` local days)
+    from the store, under the name or pseudonym `name`.
 
     Example:
         >>> build_report(Path("/nonexistent-store"), worker="me")[:5]
         b'%PDF-'
     """
-    return render_report(gather(store, worker, platform, start, end, config), lang)
+    return render_report(gather(store, worker, platform, start, end, config, name), lang, fmt)

@@ -152,7 +152,7 @@ def _axes(ax: Any, labels: list[str], tr: Translator, ylabel: str, extra: list[A
     step = max(1, len(labels) // 12)
     ax.set_xticks(range(0, len(labels), step))
     ax.set_xticklabels(labels[::step], rotation=30, ha="right", fontsize=7)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tr.number(v, 0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick_label(v, tr)))
     ax.set_ylabel(ylabel, fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
@@ -162,6 +162,17 @@ def _axes(ax: Any, labels: list[str], tr: Translator, ylabel: str, extra: list[A
     rows = 1 if len(shown) <= 3 else 2  # a partial period's entry goes on a second row
     ax.legend([h for h, _ in shown], [n for _, n in shown], fontsize=7, frameon=False, ncols=3,
               loc="lower left", bbox_to_anchor=(0, 1.0 + 0.01 * rows))
+
+
+def tick_label(value: float, tr: Translator) -> str:
+    """An axis tick with as many decimals as it needs (up to 2), never rounded to a wrong whole number.
+
+    Example:
+        >>> [tick_label(v, Translator("fr")) for v in (12.5, -2.5, 10.0, 0.25)]
+        ['12,5', '-2,5', '10', '0,25']
+    """
+    digits = next((d for d in (0, 1, 2) if abs(round(value, d) - value) < 1e-9), 2)
+    return tr.number(value, digits)
 
 
 def _png(fig: Figure) -> bytes:

@@ -54,8 +54,24 @@ class ReportContent:
     monthly_pay: pd.DataFrame | None = None
     worker: str | None = None
     zone: str = "UTC"
-    parameters: dict[str, str] = field(default_factory=dict)
+    name: str | None = None
+    sanctions: pd.DataFrame | None = None
+    offers_per_hour: dict[str, Any] | None = None
+    reconnect_s: float | None = None
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def shown_name(self, tr: Translator) -> str:
+        """The name or pseudonym the worker chose, else the name the data is filed under (not "me").
+
+        Example:
+            >>> ReportContent(figures=EMPTY_FIGURES, manifests=[], worker="me").shown_name(Translator("en"))
+            'name not given'
+        """
+        if self.name and self.name.strip():
+            return self.name.strip()
+        if self.worker and self.worker != "me":
+            return self.worker
+        return tr("report.pdf.no_name")
 
 
 def gather(
@@ -65,6 +81,7 @@ def gather(
     start: date | None = None,
     end: date | None = None,
     config: Config | None = None,
+    name: str | None = None,
 ) -> ReportContent:
     """Compute what the report shows: metrics, weekly time, monthly pay, the sources' manifests; from a
     `Selection` (the read layer every surface shares), or from a store and the selection's parts.
@@ -91,7 +108,10 @@ def gather(
         monthly_pay=None if monthly is None or monthly.empty else monthly,
         worker=sel.worker,
         zone=sel.zone,
-        parameters=_parameters(sel.config, sel.zone),
+        name=name,
+        sanctions=sel.figure("sanctions_timeline")["timeline"],
+        offers_per_hour=sel.figure("offers_per_hour"),
+        reconnect_s=float(sel.config.get("time.reconnect_gap_s")),
     )
 
 
@@ -160,8 +180,11 @@ def headline_figures(figures: dict[str, Any], tr: Translator) -> list[HeadlineFi
         # a figure resting on estimated logged-in hours says so, in its label and its explanation
         suffix = "_estimated" if band and key in ("logged_in_h", "waiting_h", "unpaid_share",
                                                   "per_hour_logged_in", "net_per_hour_logged_in") else ""
-        shown.append(HeadlineFigure(section, key, tr(f"overview.{key}.label{suffix}"), value,
-                                    tr(f"overview.{key}.explain{suffix}", **values)))
+        if values and any(v == "—" for v in values.values()) and tr.has(f"overview.{key}.explain_unknown"):
+            explanation = tr(f"overview.{key}.explain_unknown")  # never "the mean of the — ratings"
+        else:
+            explanation = tr(f"overview.{key}.explain{suffix}", **values)
+        shown.append(HeadlineFigure(section, key, tr(f"overview.{key}.label{suffix}"), value, explanation))
     return shown
 
 
@@ -184,28 +207,4 @@ def _estimate_band(estimate: dict[str, Any] | None, tr: Translator) -> dict[str,
         "value": tr("overview.estimate.band", **share),
         "explain": " ".join(tr(f"overview.estimate.{part}", gap=gap) for part in ("rule", "can", "cannot")),
         "gaps": ", ".join(tr.integer(t) for t, _ in tried),
-    }
-
-
-def _parameters(cfg: Config, zone: str) -> dict[str, str]:
-    profile = str(cfg.get("costs.profile"))
-    scheme = str(cfg.get("contributions.scheme"))
-    mode = str(cfg.get("costs.mode"))
-    return {
-        "zone": zone,
-        "costs": {
-            "profile": cfg.source(f"costs.profiles.{profile}"),
-            "custom": f"{cfg.get('costs.custom_per_km')} {cfg.get('costs.custom_currency')}/km",
-            "none": "—",
-            "ask": "no published rate for this country: your own is needed",
-        }[mode],
-        "fixed": f"{cfg.get('costs.monthly_fixed')} {cfg.get('costs.monthly_fixed_currency')}",
-        "contributions": (cfg.source(f"contributions.{scheme}") if scheme != "own"
-                          else f"your own rate: {cfg.get('contributions.own_rate')} (negative: not given)"),
-        "wages": "; ".join(
-            f"{cur}: {cfg.source('wages.' + table)}"
-            for cur, table in cfg.get("minimum_wage.by_currency").items()
-        ),
-        "reconnect": f"{cfg.get('time.reconnect_gap_s')} s",
-        "pseudo_session": f"{cfg.get('time.pseudo_session_gap_min')} min",
     }

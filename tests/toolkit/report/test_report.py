@@ -58,12 +58,12 @@ def test_the_report_shows_the_metrics_of_the_store(export_and_store: tuple[Path,
     _, store = export_and_store
     expected = metrics(store, worker="me")
     text = _text(build_report(store, worker="me", lang="fr"))
-    line = next(row for row in text.splitlines() if row.startswith("Heures connecté"))
+    line = next(row for row in text.splitlines() if row.startswith("Heures de connexion"))
     shown = re.search(r"([\d\s\u202f]+,\d) h", line)
     assert shown is not None, line
     value = float(shown.group(1).replace("\u202f", "").replace(" ", "").replace(",", "."))
     assert value == pytest.approx(expected["time"]["logged_in_h"], abs=0.05)
-    assert "Annexe A. Méthodologie" in text and "Annexe B." in text
+    assert "6. Comment les chiffres ont été calculés" in text and "7. Les fichiers analysés" in text
 
 
 def test_file_names_are_printed_as_plain_text() -> None:

@@ -111,8 +111,8 @@ def test_the_annex_gives_the_waiting_hours_of_short_disconnections(gapped_store:
 
 @pytest.mark.parametrize(
     ("zone", "said"),
-    [(None, "local days in Europe/Helsinki (zone of your exports)"),
-     ("Europe/Paris", "local days in Europe/Paris (zone you chose)")],
+    [(None, "local days in Europe/Helsinki (the zone the exports state)"),
+     ("Europe/Paris", "local days in Europe/Paris (the zone chosen by the worker)")],
 )
 def test_the_first_page_says_the_zone_and_why(wolt_store: Path, zone: str | None, said: str) -> None:
     first = pages(build_report(Selection(wolt_store, "me", zone=zone), lang="en"))[0]
