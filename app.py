@@ -28,6 +28,8 @@ st.set_page_config(page_title="gigdata", layout="wide")
 style.apply()
 tr = common.translator()
 store = common.session_store()
+if st.session_state.pop(common.EXPIRED_KEY, False):
+    st.info(tr("common.session_expired", minutes=tr.integer(common.idle_seconds() / 60)))
 version = common.store_version(store)
 navigation = st.navigation(
     [st.Page(path, title=tr(f"nav.{name}"), url_path=name, default=name == "start") for name, path in PAGES]

@@ -1,8 +1,8 @@
 """Glue shared by the app's pages: the session's private store, the sidebar's choices, memoised figures.
 
 Privacy rules this module keeps (security.md §2 S3/S4/S10):
-- each browser session gets its own store, a `tempfile.mkdtemp` directory kept in `st.session_state`;
-  its path is never shown, and "delete my data" removes it;
+- each window gets its own store (`pages.sessions`: a random token in its address, a 0700 folder), removed
+  when the window closes, after the idle time and by "delete my data"; its path is never shown;
 - figures computed from a worker's data are memoised in `st.session_state` only (per session, keyed by
   the store and its content), never in `st.cache_data`, so no session can read another's;
 - only non-personal things are process-wide: the sample exports ingested once into a template store.
@@ -29,6 +29,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from pages import sessions
 from toolkit import store as store_mod
 from toolkit.i18n import LANGUAGES, Translator, say, vega_locale
 
@@ -92,17 +93,66 @@ OPENED_STORE = "GIGDATA_APP_STORE"
 under the store's lock, so "delete my data" removes the copy only)."""
 
 
+EXPIRED_KEY = "_gigdata_expired"  # this window's data was removed (idle, or its window was closed)
+TOKEN_PARAM = "s"  # the window's token in its address: a reload finds the data again
+
+
 def session_store() -> Path:
-    """This browser session's private store, created on first use (0700, removed at exit)."""
+    """This window's private store (pages.sessions): the one its address names when it still exists,
+    else a new one; touched on every run, removed when the window closes or idles (0700, and at exit)."""
+    root = sessions.sessions_root()
+    sessions.start_reaper(root, idle_seconds(), _connected_sessions)
     path = st.session_state.get(STORE_KEY)
-    if path is None or not Path(path).is_dir():
-        path = tempfile.mkdtemp(prefix="gigdata-session-")
-        st.session_state[STORE_KEY] = path
-        atexit.register(shutil.rmtree, path, True)
+    if path is not None and Path(path).is_dir():
+        _claim(Path(path), root)
+        return Path(path)
+    token = st.query_params.get(TOKEN_PARAM)
+    found = sessions.find_store(root, token) if path is None else None
+    if found is None:
+        if path is not None or token:  # the window had data, and it was removed meanwhile
+            st.session_state[EXPIRED_KEY] = True
+        found = sessions.new_store(root)
         opened = os.environ.get(OPENED_STORE)
         if opened and not st.session_state.get(DELETED_KEY) and store_mod.list_manifests(Path(opened)):
-            _copy_store(Path(opened), Path(path))
-    return Path(path)
+            _copy_store(Path(opened), found)
+    st.session_state[STORE_KEY] = str(found)
+    atexit.register(shutil.rmtree, str(found), True)
+    _claim(found, root)
+    return found
+
+
+def idle_seconds() -> float:
+    """After how long without activity a window's data is removed (`[app] idle_minutes`)."""
+    from toolkit.config import load_config
+
+    return sessions.idle_seconds(float(load_config().get("app.idle_minutes")))
+
+
+def _claim(path: Path, root: Path) -> None:
+    """Touch the window's store, say which session owns it, and keep its token in the address."""
+    if path.parent != root:  # a store given by a test, outside the sessions' folder
+        return
+    sessions.touch(path, _session_id())
+    if st.query_params.get(TOKEN_PARAM) != path.name:
+        st.query_params[TOKEN_PARAM] = path.name
+
+
+def _session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return None if ctx is None else str(ctx.session_id)
+
+
+def _connected_sessions() -> set[str] | None:
+    """The ids of the sessions with a connected window (None when the server does not say)."""
+    from streamlit import runtime
+
+    try:
+        manager = runtime.get_instance()._session_mgr  # noqa: SLF001 - no public API lists them
+        return {info.session.id for info in manager.list_active_sessions()}
+    except Exception:  # noqa: BLE001 - any change of this internal API: fall back to the idle time
+        return None
 
 
 def _copy_store(source: Path, target: Path) -> None:
@@ -234,6 +284,8 @@ def delete_my_data() -> None:
     path = st.session_state.pop(STORE_KEY, None)
     if path:
         shutil.rmtree(path, ignore_errors=True)
+    if TOKEN_PARAM in st.query_params:  # the next store gets a new token: the old one names nothing
+        del st.query_params[TOKEN_PARAM]
     for key in [k for k in st.session_state if str(k).startswith(("_gigdata", "ingest", "pending"))]:
         del st.session_state[key]
     st.session_state[DELETED_KEY] = True

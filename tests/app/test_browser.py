@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from urllib.parse import parse_qs, urlparse
 import os
 import shutil
 import socket
@@ -76,10 +77,26 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """The app served by `streamlit run` on a free loopback port (it ingests the bundled samples itself)."""
+    yield from _serve({})
+
+
+@pytest.fixture(scope="module")
+def sessions_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sessions")
+
+
+@pytest.fixture(scope="module")
+def quick_server(sessions_dir: Path) -> Iterator[str]:
+    """The app with windows' stores in `sessions_dir`, removed 3 s after their window closes."""
+    yield from _serve({"GIGDATA_SESSIONS_DIR": str(sessions_dir), "GIGDATA_CLOSED_GRACE_S": "3",
+                       "GIGDATA_IDLE_MINUTES": "2"})
+
+
+def _serve(extra: dict[str, str]) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k != "GIGDATA_SAMPLE_STORE"}
+    env = {k: v for k, v in os.environ.items() if k != "GIGDATA_SAMPLE_STORE"} | extra
     command = [
         sys.executable,
         "-m",
@@ -129,7 +146,7 @@ def outside() -> list[str]:
     return []
 
 
-def _page(browser: object, server: str, outside: list[str]) -> object:
+def _page(browser: object, server: str, outside: list[str], path: str = "") -> object:
     context = browser.new_context(
         viewport={"width": 1280, "height": 1500},
         locale="en-GB",  # type: ignore[attr-defined]
@@ -148,7 +165,7 @@ def _page(browser: object, server: str, outside: list[str]) -> object:
 
     context.route("**/*", guard)
     page = context.new_page()
-    page.goto(server)
+    page.goto(server + path)
     _settled(page)
     return page
 
@@ -352,4 +369,41 @@ def test_folder_upload_asks_for_the_time_zone(browser: object, server: str, outs
     sidebar = page.locator("[data-testid='stSidebar']")  # type: ignore[attr-defined]
     # the zone proposed and chosen: the one the export's coordinates and currency (Geneva, CHF) point to
     assert sidebar.locator("text=Local time: Europe/Zurich").count() == 1
+    assert outside == []
+
+
+def test_a_reload_keeps_the_windows_data_and_a_closed_window_leaves_nothing_on_disk(
+    browser: object, quick_server: str, sessions_dir: Path, outside: list[str]
+) -> None:
+    page = _page(browser, quick_server, outside)
+    page.get_by_role("button", name="Try it with sample data").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("text=What this window holds")  # type: ignore[attr-defined]
+    _settled(page)
+    token = parse_qs(urlparse(page.url).query)["s"][0]  # type: ignore[attr-defined]
+    folder = sessions_dir / token
+    assert list((folder / "_exports").glob("*.json")), "the samples are in this window's own store"
+    assert [p.name for p in sessions_dir.iterdir()] == [token]
+
+    page.reload()  # type: ignore[attr-defined]
+    page.wait_for_selector("text=What this window holds")  # type: ignore[attr-defined]
+    _settled(page)
+    assert parse_qs(urlparse(page.url).query)["s"][0] == token  # type: ignore[attr-defined]
+    _go(page, "Overview", "Overview")
+    page.wait_for_selector("[data-testid='stMetricValue']")  # type: ignore[attr-defined]
+    assert page.locator("[data-testid='stMetricValue']").count() > 3  # type: ignore[attr-defined]
+
+    other = _page(browser, quick_server, outside)  # another window: its own, empty store
+    _settled(other)
+    assert other.locator("text=What this window holds").count() == 0  # type: ignore[attr-defined]
+    other.context.close()  # type: ignore[attr-defined]
+
+    page.context.close()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 60
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not folder.exists(), "the closed window's store is still on disk"
+
+    again = _page(browser, quick_server, outside, path=f"/?s={token}")
+    again.wait_for_selector("text=The data of this window was deleted")  # type: ignore[attr-defined]
+    again.context.close()  # type: ignore[attr-defined]
     assert outside == []
