@@ -101,7 +101,8 @@ def find_store(root: Path, token: str | None) -> Path | None:
     Example:
         >>> import tempfile
         >>> root = Path(tempfile.mkdtemp())
-        >>> find_store(root, new_store(root).name) is not None, find_store(root, "../etc"), find_store(root, None)
+        >>> token = new_store(root).name
+        >>> find_store(root, token) is not None, find_store(root, "../etc"), find_store(root, None)
         (True, None, None)
     """
     if not token or not _TOKEN.fullmatch(token):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from urllib.parse import parse_qs, urlparse
 import os
 import shutil
 import socket
@@ -23,6 +22,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pdfplumber
 import pytest
