@@ -25,8 +25,8 @@ PAGES = [
 ALL_PLATFORMS = "*"  # the sidebar's "all platforms" choice (no platform is named "*": store names forbid it)
 
 st.set_page_config(page_title="gigdata", layout="wide")
-style.apply()
 tr = common.translator()
+style.apply(tr)
 store = common.session_store()
 if st.session_state.pop(common.EXPIRED_KEY, False):
     st.info(tr("common.session_expired", minutes=tr.integer(common.idle_seconds() / 60)))

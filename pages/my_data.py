@@ -69,7 +69,7 @@ buttons = st.columns(len(FORMATS))
 for slot, fmt in zip(buttons, FORMATS, strict=True):
     slot.download_button(
         tr(f"common.download_{fmt}"),
-        data=partial(export_bytes, frame, fmt, table),
+        data=partial(export_bytes, frame, fmt, table, view.zone),
         file_name=f"gigdata-{table}.{fmt}",
         mime=MIME[fmt],
         key=f"download-{table}-{fmt}",
@@ -78,8 +78,8 @@ for slot, fmt in zip(buttons, FORMATS, strict=True):
     )
 
 st.subheader(tr("data.dictionary_title"))
-labels = {c: tr(f"dictionary.labels.{c}") for c in ("table", "column", "type", "meaning")}
-words = dictionary(view.lang, table).drop(columns="table").rename(columns=labels)
+labels = {c: tr(f"dictionary.labels.{c}") for c in ("table", "column", "type", "meaning", "arrow_type")}
+words = dictionary(view.lang, table).drop(columns=["table", "arrow_type"]).rename(columns=labels)
 st.table(words.set_index(labels["column"]))  # a table wraps the long explanations
 with st.expander(tr("data.dictionary_all")):
     everything = dictionary(view.lang)

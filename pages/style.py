@@ -21,6 +21,8 @@ import re
 import pandas as pd
 import streamlit as st
 
+from toolkit.i18n import Translator
+
 PHONE_PX = 640
 """Below this width (Streamlit's own breakpoint, where columns stack), tables are shown as cards."""
 
@@ -48,9 +50,40 @@ CSS = f"""
 """
 
 
-def apply() -> None:
-    """Add the layout rules to this page (call once per run, from app.py)."""
-    st.html(CSS)
+def apply(tr: Translator | None = None) -> None:
+    """Add the layout rules to this page (call once per run, from app.py); with `tr`, the file
+    uploaders' own English (button, size limit) is replaced by the reader's language."""
+    st.html(CSS + (uploader_css(tr) if tr is not None else ""))
+
+
+UPLOAD_LIMIT_MB = 200
+"""`server.maxUploadSize` of .streamlit/config.toml, said under every uploader."""
+
+
+def uploader_css(tr: Translator) -> str:
+    """CSS that hides the words Streamlit's file uploader prints in English ("Upload", "200MB per file •
+    ZIP") and shows the translator's instead (Streamlit gives no option to set them).
+
+    Example:
+        >>> "Choisir des fichiers" in uploader_css(Translator("fr"))
+        True
+    """
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    button = "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary']"
+    limit = "[data-testid='stFileUploaderDropzoneInstructions'] span"
+    folder = ".st-key-upload-folder"
+    return f"""<style>
+{button} [data-testid='stMarkdownContainer'] p {{ font-size: 0; }}
+{button} [data-testid='stMarkdownContainer'] p::after {{ content: {quoted(tr("common.uploader_button"))};
+  font-size: 0.875rem; }}
+{folder} {button} [data-testid='stMarkdownContainer'] p::after {{
+  content: {quoted(tr("common.uploader_folder_button"))}; }}
+{limit} {{ font-size: 0; }}
+{limit}::after {{ content: {quoted(tr("common.uploader_limit", mb=tr.integer(UPLOAD_LIMIT_MB)))};
+  font-size: 0.8rem; }}
+</style>"""
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~$:])")

@@ -9,7 +9,7 @@ Example:
     >>> explain("jobs", "fare", "en").startswith("The fare")
     True
     >>> list(dictionary("fr").columns)
-    ['table', 'column', 'type', 'meaning']
+    ['table', 'column', 'type', 'meaning', 'arrow_type']
 """
 
 from __future__ import annotations
@@ -45,24 +45,38 @@ def describe_table(table: str, lang: str) -> str:
 
 
 def dictionary(lang: str, table: str | None = None) -> pd.DataFrame:
-    """Table, column, Arrow type and meaning of every column (or of one table's), in schema order.
+    """Table, column, type in words, meaning and Arrow type of every column (or of one table's), in
+    schema order (the Arrow type is for researchers reading the Parquet files).
 
     Example:
-        >>> dictionary("en", "ratings").iloc[0]["column"]
-        'worker_id'
+        >>> dictionary("fr", "ratings").iloc[0][["column", "type"]].tolist()
+        ['worker_id', 'texte']
     """
     rows = [
         {
             "table": name,
             "column": field.name,
-            "type": str(field.type),
+            "type": type_words(str(field.type), lang),
             "meaning": explain(name, field.name, lang),
+            "arrow_type": str(field.type),
         }
         for name, schema in TABLES.items()
         if table in (None, name)
         for field in schema
     ]
-    return pd.DataFrame(rows, columns=["table", "column", "type", "meaning"])
+    return pd.DataFrame(rows, columns=["table", "column", "type", "meaning", "arrow_type"])
+
+
+def type_words(arrow_type: str, lang: str) -> str:
+    """An Arrow type said in words ("timestamp[us, tz=UTC]" -> "date and time, stored in UTC").
+
+    Example:
+        >>> type_words("timestamp[us, tz=UTC]", "fr"), type_words("int64", "en")
+        ('date et heure, enregistrée en UTC', 'whole number')
+    """
+    strings = catalogue(lang)
+    key = "timestamp" if arrow_type.startswith("timestamp") else arrow_type
+    return strings.get(f"dictionary.types.{key}", strings["dictionary.types.other"])
 
 
 def unexplained() -> list[str]:

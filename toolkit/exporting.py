@@ -7,9 +7,10 @@ files, not the worker, and a cell may have been crafted. So:
   (`csv.QUOTE_ALL`, inner quotes doubled); numeric columns stay numeric so `-2.5` is not mangled;
 - XLSX: every string is written as a string cell (XlsxWriter `strings_to_formulas=False`,
   `strings_to_urls=False`), never prefixed (the `'` would show);
-- Parquet: typed columns, no formulas exist; timestamps stay UTC.
-Timestamps are written as ISO 8601 UTC in CSV, and as time-zone-free UTC in XLSX (Excel has no zones;
-the column header says UTC).
+- Parquet: typed columns, no formulas exist.
+Times are the local times the pages show, in every format alike, and each time column's name carries the
+zone (`start_at (Europe/Paris)`): ISO 8601 with the UTC offset in CSV, zone-aware timestamps in Parquet,
+the local wall time in XLSX (Excel has no zones: the header says which).
 
 Example:
     >>> import pandas as pd
@@ -69,8 +70,8 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     out = frame.copy()
     for column in out.columns:
         series = out[column]
-        if isinstance(series.dtype, pd.DatetimeTZDtype):
-            out[column] = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        if isinstance(series.dtype, pd.DatetimeTZDtype):  # local wall time; the header names the zone
+            out[column] = series.dt.tz_localize(None)
         elif _is_text(series):
             out[column] = series.astype(object).where(series.notna(), None)
     buffer = io.BytesIO()
@@ -98,13 +99,14 @@ def to_parquet(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def export_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "data") -> bytes:
-    """The frame in one of `FORMATS`.
+def export_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "data", zone: str = "UTC") -> bytes:
+    """The frame in one of `FORMATS`, its times in `zone` (`local_times`).
 
     Example:
         >>> export_bytes(pd.DataFrame({"a": [1]}), "csv")[:3] == b"\\xef\\xbb\\xbf"
         True
     """
+    frame = local_times(frame, zone)
     if fmt == "csv":
         return to_csv(frame)
     if fmt == "xlsx":
@@ -112,6 +114,23 @@ def export_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "data") -> bytes:
     if fmt == "parquet":
         return to_parquet(frame)
     raise ValueError(f"unknown export format {fmt!r}; known: {FORMATS}")
+
+
+def local_times(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """Every zone-aware time column converted to `zone`, its name followed by the zone.
+
+    Example:
+        >>> t = pd.DataFrame({"at": pd.to_datetime(["2026-01-05 09:00"], utc=True)})
+        >>> local_times(t, "Europe/Paris").to_dict("list")
+        {'at (Europe/Paris)': [Timestamp('2026-01-05 10:00:00+0100', tz='Europe/Paris')]}
+    """
+    out = frame.copy()
+    renamed = {}
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.tz_convert(zone)
+            renamed[column] = f"{column} ({zone})"
+    return out.rename(columns=renamed)
 
 
 def neutralise(value: Any) -> Any:
@@ -130,8 +149,8 @@ def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         series = out[column]
-        if isinstance(series.dtype, pd.DatetimeTZDtype):
-            out[column] = series.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if isinstance(series.dtype, pd.DatetimeTZDtype):  # ISO 8601 with the offset of that moment
+            out[column] = series.map(lambda t: t.isoformat(), na_action="ignore")
         elif _is_text(series):
             out[column] = series.map(neutralise, na_action="ignore")
     out.columns = [neutralise(str(c)) for c in out.columns]

@@ -54,11 +54,30 @@ def test_csv_cells_never_start_with_a_formula_trigger() -> None:
     assert all(row[header.index("amount")] == "-2.5" for row in body)  # numbers stay numbers
 
 
-def test_csv_quotes_every_field_and_writes_utc() -> None:
+def test_csv_quotes_every_field_and_writes_the_offset() -> None:
     data = to_csv(_frame()).decode("utf-8-sig")
     first = data.splitlines()[1]
     assert first.startswith('"') and first.endswith('"')
-    assert _csv_rows(to_csv(_frame()))[1][3] == "2025-12-31T23:00:00.000000Z"
+    assert _csv_rows(to_csv(_frame()))[1][3] == "2026-01-01T00:00:00+01:00"
+
+
+def test_every_format_gives_the_same_local_times_with_the_zone_in_the_header() -> None:
+    """What the pages show, in each download: 1 January 00:00 in Paris, across a summer-time change."""
+    frame = pd.DataFrame({"at": pd.to_datetime(["2025-12-31 23:00", "2026-03-29 00:30", "2026-03-29 01:30"],
+                                               utc=True), "n": [1, 2, 3]})
+    walls = ["2026-01-01 00:00:00", "2026-03-29 01:30:00", "2026-03-29 03:30:00"]
+    header = "at (Europe/Paris)"
+    csv_rows = _csv_rows(export_bytes(frame, "csv", zone="Europe/Paris"))
+    assert csv_rows[0][0] == header
+    assert [r[0] for r in csv_rows[1:]] == ["2026-01-01T00:00:00+01:00", "2026-03-29T01:30:00+01:00",
+                                             "2026-03-29T03:30:00+02:00"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export_bytes(frame, "xlsx", zone="Europe/Paris"))).active
+    assert sheet["A1"].value == header
+    assert [str(c.value) for c in sheet["A"][1:]] == walls
+    back = pq.read_table(io.BytesIO(export_bytes(frame, "parquet", zone="Europe/Paris"))).to_pandas()
+    assert list(back.columns) == [header, "n"]
+    assert [str(t.tz_localize(None)) for t in back[header]] == walls
+    assert (back[header].dt.tz_convert("UTC") == frame["at"]).all()  # the same instants
 
 
 def test_xlsx_holds_no_formula_cell() -> None:
