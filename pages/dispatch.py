@@ -270,10 +270,15 @@ st.subheader(tr("dispatch.where_title"))
 if segments is None or jobs.empty:
     common.not_available(view, tr("dispatch.where_needs"))
 else:
-    where = common.per_view(view, "waiting_vs_job_starts", lambda: waiting_vs_job_starts(segments, jobs))
+    resolution = st.radio(
+        tr("dispatch.hex_size"), list(geo.HEX_AREAS_KM2), index=1, horizontal=True, key="hex-size",
+        format_func=lambda r: tr(f"dispatch.hex_size_{r}", area=tr.number(geo.HEX_AREAS_KM2[r], 2)),
+    )
+    where = common.per_view(view, "waiting_vs_job_starts",
+                            lambda: waiting_vs_job_starts(segments, jobs, resolution=resolution), resolution)
     cells = where["cells"]
-    if cells.empty or cells["waiting_h"].sum() == 0:
+    if cells.empty:
         common.not_available(view, tr("dispatch.where_needs"))
     else:
         geo.hex_map(view, cells)
-        st.caption(tr("dispatch.where_explain"))
+        st.caption(tr("dispatch.where_explain", area=tr.number(geo.HEX_AREAS_KM2[resolution], 2)))

@@ -51,29 +51,48 @@ def deck(
     )
 
 
-def hex_map(view: View, cells: pd.DataFrame) -> None:
-    """Two maps of H3 cells side by side: hours waiting, and jobs started, in each cell."""
+HEX_AREAS_KM2 = {7: 5.16, 8: 0.737, 9: 0.105}
+"""Average area of an H3 cell at each resolution offered (h3 documentation, table of cell areas)."""
 
+
+def hex_map(view: View, cells: pd.DataFrame) -> None:
+    """Two maps of H3 cells side by side: hours waiting, and jobs started, in each cell; under each, what
+    the colours mean with its counts; a layer without data says so instead of an empty map."""
+
+    tr = view.tr
     data = cells.reset_index()
-    lat, lon = h3.cell_to_latlng(str(data.iloc[0]["cell"]))
+    weights = data["waiting_h"] + data["job_starts"]
+    centre = data.loc[weights.idxmax(), "cell"] if len(data) else None
+    lat, lon = h3.cell_to_latlng(str(centre)) if centre is not None else (0.0, 0.0)
     columns = st.columns(2)
-    for slot, column, colour, title in (
-        (columns[0], "waiting_h", (230, 159, 0), "dispatch.map_waiting"),
-        (columns[1], "job_starts", (0, 114, 178), "dispatch.map_jobs"),
+    for slot, column, colour, title, amount in (
+        (columns[0], "waiting_h", (230, 159, 0), "dispatch.map_waiting", tr.hours),
+        (columns[1], "job_starts", (0, 114, 178), "dispatch.map_jobs", tr.integer),
     ):
         shown = data[data[column] > 0].copy()
-        shown["alpha"] = (50 + 205 * shown[column] / shown[column].max()).round()
-        shown["label"] = [view.tr(f"{title}_tip", n=view.tr.number(v, 1)) for v in shown[column]]
-        layer = pdk.Layer(
-            "H3HexagonLayer",
-            shown,
-            get_hexagon="cell",
-            pickable=True,
-            extruded=False,
-            get_fill_color=f"[{colour[0]}, {colour[1]}, {colour[2]}, alpha]",
-            get_line_color=[80, 80, 80],
-            line_width_min_pixels=1,
-        )
         with slot:
-            st.markdown(f"**{view.tr(title)}**")
+            st.markdown(f"**{tr(title)}**")
+            if shown.empty:
+                st.info(tr(f"{title}_empty"))
+                continue
+            top = shown[column].max()
+            shown["alpha"] = (50 + 205 * shown[column] / top).round()
+            shown["label"] = [tr(f"{title}_tip", n=tr.number(v, 1)) for v in shown[column]]
+            layer = pdk.Layer(
+                "H3HexagonLayer",
+                shown,
+                get_hexagon="cell",
+                pickable=True,
+                extruded=False,
+                get_fill_color=f"[{colour[0]}, {colour[1]}, {colour[2]}, alpha]",
+                get_line_color=[80, 80, 80],
+                line_width_min_pixels=1,
+            )
             st.pydeck_chart(deck(view, [layer], lat, lon, 11, {"text": "{label}"}), height=380)
+            swatch = f"rgb({colour[0]}, {colour[1]}, {colour[2]})"
+            st.html(f"<div style='display:flex;align-items:center;gap:.4rem;font-size:.8rem'>"
+                    f"<span>{tr('dispatch.map_low')}</span><span style='flex:0 0 6rem;height:.7rem;"
+                    f"background:linear-gradient(to right, rgba({colour[0]},{colour[1]},{colour[2]},.2), "
+                    f"{swatch})'></span><span>{tr('dispatch.map_high')}</span></div>")
+            st.caption(tr(f"{title}_legend", cells=tr.integer(len(shown)), total=amount(shown[column].sum()),
+                          top=amount(top)))

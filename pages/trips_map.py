@@ -141,13 +141,9 @@ st.pydeck_chart(
     height=560,
     key="trips-map",
 )
-st.caption(
-    tr(
-        "map.legend",
-        trips=tr.integer(len(trips)),
-        fixes=tr.integer(len(fixes)),
-        states=tr.integer(len(states)),
-    )
-)
+said = [tr(key, n=tr.integer(n)) for key, n in (("map.legend_states", len(states)),
+                                                   ("map.legend_fixes", len(fixes)),
+                                                   ("map.legend_trips", len(trips))) if n]
+st.caption(" ".join(said + [tr("map.no_background")]))  # only the layers drawn are described
 if len(fixes) > MAX_POINTS:
     st.caption(tr("map.thinned", shown=tr.integer(MAX_POINTS)))

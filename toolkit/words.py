@@ -93,10 +93,13 @@ def offer_source_words(source: Any, tr: Translator) -> str:
     Example:
         >>> offer_source_words("offer_windows", Translator("en"))
         "the platform's counts of offers per hour (no record of each offer)"
+        >>> offer_source_words("offers (per-offer rows)", Translator("fr"))
+        "l'enregistrement de chaque proposition par la plateforme"
     """
-    if _blank(source) or not tr.has(f"words.offer_source.{source}"):
+    code = "" if _blank(source) else str(source).split(" ", 1)[0]  # "offer_windows (hourly counts)"
+    if not code or not tr.has(f"words.offer_source.{code}"):
         return tr("words.offer_source.unknown")
-    return tr(f"words.offer_source.{source}")
+    return tr(f"words.offer_source.{code}")
 
 
 def zone_lines(decisions: list[dict[str, Any]], tr: Translator) -> list[str]:

@@ -58,3 +58,21 @@ CUT_TEXT_JS = """() => {
   return {cut, sideways: root.scrollWidth > root.clientWidth + 1 || main.scrollWidth > main.clientWidth + 1};
 }"""
 """Run with `page.evaluate(CUT_TEXT_JS)`: {"cut": [texts cut], "sideways": page scrolls sideways}."""
+
+
+VISIBLE_TEXT_JS = """() => {
+  const root = document.querySelector("[data-testid='stApp']") || document.body;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest("[data-testid='stIconMaterial'], script, style")) continue;  // icon ligatures
+    const css = getComputedStyle(el);
+    if (css.fontSize === "0px" || css.visibility === "hidden" || css.display === "none") continue;
+    if (el.getClientRects().length === 0) continue;  // not laid out: hidden
+    parts.push(node.textContent);
+  }
+  return parts.join("\\n");
+}"""
+"""Run with `page.evaluate(VISIBLE_TEXT_JS)`: the text a reader sees (no icon names, nothing hidden or
+replaced by CSS, such as the uploaders' own English)."""
