@@ -82,25 +82,18 @@ def country_defaults(country: str | None) -> dict[str, Any]:
     """
     if country in FRANCE:
         return {}
-    name = NAMES.get(country or "", country or "your country")
     out: dict[str, Any] = {
         "minimum_wage.by_currency.EUR": "", "sector.currency": "", "contributions.scheme": "own",
-        "minimum_wage.unknown_reason": f"no legal minimum wage for {name} is in the toolkit's tables: "
-                                       "enter the one that applies to you",
+        "minimum_wage.unknown_reason": f"country:{country or ''}",  # said by minimums.unknown_reason
     }
     if country != "GB":
         out["minimum_wage.by_currency.GBP"] = ""
     if country == "US":
-        out.update({"costs.mode": "profile", "costs.profile": "us_irs", "minimum_wage.unknown_reason":
-                    "the minimum wage in the United States depends on the state and the city, and none is "
-                    "in the toolkit's tables: enter the one that applies to you"})
+        out.update({"costs.mode": "profile", "costs.profile": "us_irs"})
     elif country == "GB":
         out.update({"costs.mode": "profile", "costs.profile": "uk_hmrc"})
     elif country == "CH":
-        out.update({"costs.mode": "ask", "minimum_wage.unknown_reason":
-                    "Switzerland has no national minimum wage; cantonal ones (Geneva, Neuchâtel, Jura, "
-                    "Ticino, Basel-Stadt) are not in the toolkit's tables yet: enter the one that applies "
-                    "to you"})
+        out.update({"costs.mode": "ask"})
     else:
         out["costs.mode"] = "ask"
     return out

@@ -28,6 +28,7 @@ from rich.table import Table
 from toolkit.analytics import pay as pay_mod
 from toolkit.analytics.time import SOURCE_RANK, TimeAccounting
 from toolkit.config import Config
+from toolkit.i18n import Note
 from toolkit.periods import row_time
 from toolkit.selection import ANALYSED, Selection
 
@@ -106,10 +107,11 @@ def metrics_of(sel: Selection) -> dict[str, Any]:
     per_worker = [{"worker": w, "time": sel.figure("time", w), "pay": sel.figure("pay", w)} for w in workers]
     for figures in per_worker:
         own = (figures["time"].notes if figures["time"] else []) + figures["pay"]["notes"]
-        notes += [f"{figures['worker']}: {n}" if len(workers) > 1 else n for n in own]
+        notes += [Note("notes.metrics.of_worker", worker=figures["worker"], note=n) if len(workers) > 1 else n
+                  for n in own]
     timed = sum(1 for f in per_worker if f["time"] is not None and f["time"].source)
     if 0 < timed < len(workers):
-        notes.append(f"time is known for {timed} of {len(workers)} workers: time figures cover only those")
+        notes.append(Note("notes.metrics.time_some", known=timed, workers=len(workers)))
     if sel.explicit:
         notes += _undated_notes(sel)
     days = sel.days
@@ -304,15 +306,12 @@ def _ratings_section(all_ratings: pd.DataFrame, ratings: pd.DataFrame) -> dict[s
 
 
 
-
-
-
 def _undated_notes(sel: Selection) -> list[str]:
-    notes = []
+    notes: list[str] = []
     for table in ANALYSED:
         undated = int(row_time(sel.raw(table), table).isna().sum())
         if undated:
-            notes.append(f"{table}: {undated} row(s) without a date left out of the period")
+            notes.append(Note("notes.metrics.undated", table=table, n=undated))
     return notes
 
 

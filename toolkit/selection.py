@@ -29,6 +29,7 @@ import pandas as pd
 
 from toolkit.config import Config, load_config
 from toolkit.countries import country_defaults, country_of
+from toolkit.i18n import Note
 from toolkit.periods import TIME_COLUMNS, Span, local_day, local_day_span, rows_in_span
 from toolkit.store import list_manifests, load_table
 
@@ -82,7 +83,7 @@ def export_zone(store: Path, worker: str | None = None, platform: str | None = N
         return ZoneChoice("UTC", "none", "no export states a time zone: days are cut in UTC")
     note = None
     if len(local) > 1:
-        note = f"the exports state several zones ({', '.join(local)}): days are cut in {local[0]}"
+        note = Note("notes.metrics.several_zones", zones=", ".join(local), zone=local[0])
     return ZoneChoice(local[0], "exports", note, tuple(local[1:]))
 
 

@@ -28,7 +28,8 @@ import pdfplumber
 import pytest
 
 from tests.app.displayed import decimals, displayed_number
-from toolkit.samples import write_sample
+from tests.app.words import CUT_TEXT_JS, VISIBLE_TEXT_JS, english_words
+from toolkit.samples import SAMPLE_ZONES, write_sample
 
 pytestmark = pytest.mark.browser
 
@@ -406,4 +407,46 @@ def test_a_reload_keeps_the_windows_data_and_a_closed_window_leaves_nothing_on_d
     again = _page(browser, quick_server, outside, path=f"/?s={token}")
     again.wait_for_selector("text=The data of this window was deleted")  # type: ignore[attr-defined]
     again.context.close()  # type: ignore[attr-defined]
+    assert outside == []
+
+
+@pytest.fixture(scope="module")
+def french_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app opened on a store holding the French Uber sample (offers, sanctions, pay, a status log)."""
+    store = tmp_path_factory.mktemp("fr-store") / "store"
+    name = "uber-sar-fr-2021"
+    subprocess.run([str(GIGDATA), "ingest", str(ROOT / "sample_exports" / name), "--store", str(store),
+                    "--worker", "me"], check=True, capture_output=True)  # the export states its zone
+    yield from _serve({"GIGDATA_APP_STORE": str(store)})
+
+
+WALK = ("", "overview", "time", "pay", "dispatch", "ratings", "map", "data", "report", "mapping")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 1000), (390, 844)])
+def test_every_page_in_french_shows_no_english_and_cuts_no_figure(
+    browser: object, french_server: str, outside: list[str], width: int, height: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",  # type: ignore[attr-defined]
+                                  timezone_id="Europe/Paris")
+    context.set_default_timeout(WAIT_MS)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        (french_server, "data:", "blob:")) else (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.goto(french_server)
+    _settled(page)
+    token = parse_qs(urlparse(page.url).query)["s"][0]
+    found: dict[str, object] = {}
+    for path in WALK:
+        page.goto(f"{french_server}/{path}?s={token}")
+        _settled(page)
+        page.wait_for_timeout(500)  # charts and maps settle their size
+        _settled(page)
+        english = english_words(page.evaluate(VISIBLE_TEXT_JS))
+        layout = page.evaluate(CUT_TEXT_JS)
+        _shoot(page, f"fr-{path or 'start'}-{width}")
+        if english or layout["cut"] or layout["sideways"]:
+            found[path or "start"] = {"english": english, **layout}
+    context.close()
+    assert found == {}, found
     assert outside == []

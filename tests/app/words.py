@@ -38,8 +38,20 @@ def english_only() -> frozenset[str]:
     return frozenset(_words(list(catalogue("en").values())) - _words(list(catalogue("fr").values())))
 
 
+SHARED_NAMES = ("English", "Just Eat", "Uber Eats", "Amazon Flex", "Deliveroo", "Wolt", "Glovo", "Stuart")
+"""Names a French page rightly shows as they are: the language switch's "English", platforms' names."""
+
+
 def english_words(text: str) -> list[str]:
-    """The English words (app strings and Streamlit's own) in a page's visible text, in order, once each."""
+    """The English words (app strings and Streamlit's own) in a page's visible text, in order, once each.
+    Identifiers of the data's columns (`source_file`, `platform`), shown as such by the data dictionary
+    and the filters of "My data", and the `SHARED_NAMES` are not counted."""
+    from toolkit.schema import TABLES
+
+    identifiers = {f.name for schema in TABLES.values() for f in schema}
+    for name in SHARED_NAMES:
+        text = text.replace(name, " ")
+    text = " ".join(t for t in re.split(r"(\s+)", text) if t.strip(" ,.;:()«»") not in identifiers)
     hits = [w for w in _WORD.findall(text) if w.lower().strip("'") in english_only()]
     hits += [phrase for phrase in STREAMLIT_ENGLISH if re.search(rf"\b{re.escape(phrase)}\b", text)]
     return list(dict.fromkeys(hits))

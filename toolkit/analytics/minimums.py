@@ -183,15 +183,29 @@ def wage_table(cfg: Config, currency: str | None) -> str | None:
 
 
 def unknown_reason(cfg: Config, currency: str | None) -> str:
-    """Why no minimum wage applies, in words (`minimum_wage.unknown_reason`, set per country).
+    """Why no minimum wage applies, as a note every surface says in the reader's language
+    (`minimum_wage.unknown_reason`: "country:<code>" as `toolkit.countries` sets it, or the user's words).
 
     Example:
         >>> unknown_reason(load_config(), "CHF")[:35]
         'no minimum wage table for CHF is in'
+        >>> from toolkit.i18n import Translator, say
+        >>> say(unknown_reason(load_config(overrides={"minimum_wage.unknown_reason": "country:CH"}), "CHF"),
+        ...     Translator("fr"))[:40]
+        "La Suisse n'a pas de salaire minimum nat"
     """
+    from toolkit.countries import NAMES
+    from toolkit.i18n import Note
+
     reason = str(cfg.get("minimum_wage.unknown_reason"))
-    return reason or (f"no minimum wage table for {currency} is in the toolkit: enter the one that applies "
-                      "to you")
+    if not reason:
+        return Note("notes.pay.wage_reason_currency", currency=currency or "?")
+    if reason.startswith("country:"):
+        code = reason.removeprefix("country:")
+        if code in ("US", "CH"):
+            return Note(f"notes.pay.wage_reason_{code.lower()}")
+        return Note("notes.pay.wage_reason_country", country=NAMES.get(code, code or "?"))
+    return reason
 
 
 # ---------------------------------------------------------------------------------------------- private

@@ -57,6 +57,7 @@ from toolkit.analytics.minimums import (
 from toolkit.analytics.plausibility import TripKm, date_notes, km_in_span, trip_km
 from toolkit.analytics.time import Span, TimeAccounting
 from toolkit.config import STATUS_WORDS, Config, load_config
+from toolkit.i18n import Note
 from toolkit.periods import partial_periods, span_days
 
 __all__ = [
@@ -225,8 +226,7 @@ def _summary(inputs: _Inputs, logged: float | None, engaged: float | None, span:
     if other_currencies(inputs.earnings, currency, span):
         # the hours cover work paid in every currency, the money only one of them: no per-hour figure
         out.update({"per_hour_engaged": None, "per_hour_logged_in": None, "net_per_hour_logged_in": None})
-        notes.append("pay per hour is unknown: the hours include work paid in another currency; choose one "
-                     "platform or a period paid in one currency")
+        notes.append(Note("notes.pay.other_currency"))
     out["minimum_wage_per_hour"] = minimum_wage(cfg, currency, span, inputs.zone, notes)
     out["methods"]["minimum_wage_per_hour"] = wage_method(cfg, currency)
     out["parameters"]["minimum_wage"] = wage_parameters(cfg, currency, span, inputs.zone)
@@ -297,13 +297,13 @@ def minimum_wage(cfg: Config, currency: str | None, span: Span | None, zone: str
     if span is None or currency is None:
         return None
     if table is None:
-        notes.append(f"minimum wage unknown: {unknown_reason(cfg, currency)}")
+        notes.append(Note("notes.pay.wage_unknown", reason=unknown_reason(cfg, currency)))
         return None
     first = span[0].tz_convert(zone).date()
     last = (span[1] - pd.Timedelta(microseconds=1)).tz_convert(zone).date()
     value = cfg.rate_over(f"wages.{table}", first, max(first, last))
     if value is None:
-        notes.append(f"no {table} rate for part of the period: minimum wage unknown")
+        notes.append(Note("notes.pay.wage_gap", table=table))
     return value
 
 
@@ -367,19 +367,19 @@ def _costs(inputs: _Inputs, span: Span, currency: str | None, paid: float | None
     elif per_km is not None and km is not None and cost_currency == currency:
         vehicle = per_km * km
     elif per_km is not None and km is not None:
-        notes.append(f"vehicle costs in {cost_currency}, earnings in {currency}: not converted, net unknown")
+        notes.append(Note("notes.pay.vehicle_currency", cost=cost_currency, earnings=currency))
     fixed_currency = cfg.get("costs.monthly_fixed_currency") or currency
     monthly = float(cfg.get("costs.monthly_fixed"))
     fixed = monthly * days / DAYS_PER_MONTH if monthly == 0 or fixed_currency == currency else None
     if fixed is None:
-        notes.append(f"fixed costs in {fixed_currency}, earnings in {currency}: not converted, net unknown")
+        notes.append(Note("notes.pay.fixed_currency", cost=fixed_currency, earnings=currency))
     scheme = cfg.get("contributions.scheme")
     rate, same, how_sure = _contribution_rate(cfg, scheme, first, last, currency)
     contributions = (None if paid is None or rate is None or not same
                      else (rate + float(cfg.get("contributions.extra_rate"))) * paid)
     _unknown_cost_notes(cfg.get("costs.mode") == "ask", scheme == "own" and rate is None, notes)
     if scheme != "own" and (rate is None or not same):
-        notes.append(f"no {scheme} contribution rate for this period or currency: net unknown")
+        notes.append(Note("notes.pay.contribution_gap", scheme=scheme))
     return {"distance_km": km, "distances_replaced": replaced, "vehicle_cost": vehicle, "fixed_cost": fixed,
             "contributions": contributions,
             "parameters": {
@@ -410,13 +410,11 @@ def _costs(inputs: _Inputs, span: Span, currency: str | None, paid: float | None
 def _unknown_cost_notes(no_vehicle_rate: bool, no_contribution_rate: bool, notes: list[str]) -> None:
     """Say exactly which of the worker's own figures net pay still needs (the export lacks nothing)."""
     if no_vehicle_rate and no_contribution_rate:
-        notes.append(f"net pay unknown: {OWN_COSTS} (no published rate is assumed for this country)")
+        notes.append(Note("notes.pay.own_both"))
     elif no_vehicle_rate:
-        notes.append("net pay unknown: enter your own vehicle cost per km (no published rate is assumed for "
-                     "this country)")
+        notes.append(Note("notes.pay.own_vehicle"))
     elif no_contribution_rate:
-        notes.append("net pay unknown: enter your own contribution rate (0 if you pay none; no rate is "
-                     "assumed for this country)")
+        notes.append(Note("notes.pay.own_contribution"))
 
 
 def _contribution_rate(cfg: Config, scheme: str, first: date, last: date,
