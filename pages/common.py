@@ -372,3 +372,37 @@ def cost_settings() -> tuple[tuple[str, Any], ...]:
 def set_cost_settings(chosen: dict[str, Any]) -> None:
     """Replace the session's cost and contribution choices."""
     st.session_state[COSTS_KEY] = dict(chosen)
+
+
+def number_field(slot: Any, tr: Translator, label: str, value: float | None, key: str, low: float,
+                 high: float, digits: int = 2, help: str | None = None,
+                 disabled: bool = False) -> float | None | str:
+    """A number typed as the reader's language writes it ("0,43" in French), shown the same way: a text
+    field, since Streamlit's number input always shows "0.43". Returns the number, None when left empty,
+    or the text typed when it is not a number between `low` and `high` (say so with `bad_number`)."""
+    shown = "" if value is None else tr.number(value, digits).replace("\u202f", "").replace("\xa0", "")
+    typed = slot.text_input(label, value=shown, key=key, help=help, disabled=disabled)
+    return parse_number(typed, tr, low, high)
+
+
+def parse_number(typed: str, tr: Translator, low: float, high: float) -> float | None | str:
+    """`typed` read in the reader's language (a comma or a point as decimal mark, spaces between
+    thousands): the number, None when empty, the text itself when it is no number between low and high.
+
+    Example:
+        >>> parse_number("0,43", Translator("fr"), 0, 10), parse_number("1 200,5", Translator("fr"), 0, 1e4)
+        (0.43, 1200.5)
+        >>> parse_number("", Translator("fr"), 0, 1), parse_number("abc", Translator("en"), 0, 1)
+        (None, 'abc')
+    """
+    text = (typed or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if not text:
+        return None
+    text = text.replace(",", ".") if tr.lang == "fr" else text.replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        return typed
+    if not (low <= number <= high) or number != number:
+        return typed
+    return number

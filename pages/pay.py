@@ -143,51 +143,41 @@ with st.form("costs"):
         index=profiles.index(str(cfg.get("costs.profile"))),
         format_func=lambda p: tr(f"pay.profiles.{p}") if tr.has(f"pay.profiles.{p}") else p,
     )
-    per_km = cols1[2].number_input(
-        tr("pay.custom_per_km"),
-        key="cost-per-km",
-        min_value=0.0,
-        max_value=10.0,
-        step=0.01,
-        value=float(cfg.get("costs.custom_per_km")),
-    )
-    cols2 = st.columns(3)
-    fixed = cols2[0].number_input(
-        tr("pay.monthly_fixed"),
-        key="cost-fixed",
-        min_value=0.0,
-        max_value=10_000.0,
-        step=10.0,
-        value=float(cfg.get("costs.monthly_fixed")),
-    )
-    extra = cols2[1].number_input(
-        tr("pay.extra_rate"),
-        key="cost-extra",
-        min_value=0.0,
-        max_value=50.0,
-        step=0.1,
-        value=float(cfg.get("contributions.extra_rate")) * 100,
-    )
+    per_km = common.number_field(cols1[2], tr, tr("pay.custom_per_km"), float(cfg.get("costs.custom_per_km")),
+                                 "cost-per-km", 0.0, 10.0, 3)
+    cols2 = st.columns(4)
+    fixed = common.number_field(cols2[0], tr, tr("pay.monthly_fixed"), float(cfg.get("costs.monthly_fixed")),
+                                "cost-fixed", 0.0, 10_000.0, 2)
+    extra = common.number_field(cols2[1], tr, tr("pay.extra_rate"),
+                                float(cfg.get("contributions.extra_rate")) * 100, "cost-extra", 0.0, 50.0, 1)
     own_scheme = cfg.get("contributions.scheme") == "own"  # no standard rate for the worker's country
-    own = cols2[2].number_input(
-        tr("pay.own_rate"),
-        key="cost-own-rate",
-        min_value=0.0,
-        max_value=80.0,
-        step=0.1,
-        value=max(float(cfg.get("contributions.own_rate")), 0.0) * 100,
-        disabled=not own_scheme,
-    )
+    own_rate = float(cfg.get("contributions.own_rate"))
+    own = common.number_field(cols2[2], tr, tr("pay.own_rate"), own_rate * 100 if own_rate >= 0 else None,
+                              "cost-own-rate", 0.0, 80.0, 1, disabled=not own_scheme)
+    own_wage = float(cfg.get("minimum_wage.own_hourly"))
+    wage = common.number_field(cols2[3], tr, tr("pay.own_wage", currency=currency or ""),
+                               own_wage if own_wage >= 0 else None, "cost-own-wage", 0.0, 1000.0, 2,
+                               help=tr("pay.own_wage_help"))
     if st.form_submit_button(tr("pay.apply"), key="cost-apply"):
-        chosen = {
-            "costs.mode": mode,
-            "costs.profile": profile,
-            "costs.custom_per_km": per_km,
-            "costs.monthly_fixed": fixed,
-            "contributions.extra_rate": extra / 100,
-        }
-        common.set_cost_settings({**chosen, **({"contributions.own_rate": own / 100} if own_scheme else {})})
-        st.rerun()
+        typed = {tr("pay.custom_per_km"): per_km, tr("pay.monthly_fixed"): fixed, tr("pay.extra_rate"): extra,
+                 tr("pay.own_rate"): own, tr("pay.own_wage", currency=currency or ""): wage}
+        wrong = [f"{label} : « {value} »" if tr.lang == "fr" else f"{label}: “{value}”"
+                 for label, value in typed.items() if isinstance(value, str)]
+        if wrong:
+            st.error(tr("pay.bad_number", fields="; ".join(wrong)))
+        else:
+            chosen = {
+                "costs.mode": mode,
+                "costs.profile": profile,
+                "costs.custom_per_km": per_km or 0.0,
+                "costs.monthly_fixed": fixed or 0.0,
+                "contributions.extra_rate": (extra or 0.0) / 100,
+                "minimum_wage.own_hourly": -1.0 if wage is None else wage,
+            }
+            if own_scheme:
+                chosen["contributions.own_rate"] = -1.0 if own is None else float(own) / 100  # type: ignore[arg-type]
+            common.set_cost_settings(chosen)
+            st.rerun()
 figures = compute.headline(view)["pay"]
 cols3 = st.columns(3)
 common.figure(
@@ -310,12 +300,13 @@ with st.form("quest"):
     day = cols4[3].date_input(
         tr("pay.quest_day"), value=view.span[1] if view.span else None, format="DD/MM/YYYY"
     )
-    bonus = cols4[4].number_input(
-        tr("pay.quest_bonus", currency=currency or ""), min_value=0.0, value=40.0, step=5.0
-    )
+    bonus = common.number_field(cols4[4], tr, tr("pay.quest_bonus", currency=currency or ""), 40.0,
+                                "quest-bonus", 0.0, 100_000.0, 2)
     asked = st.form_submit_button(tr("pay.quest_go"))
 if asked:
-    if jobs.empty or day is None or begin == finish:
+    if isinstance(bonus, str):
+        st.error(tr("pay.bad_number", fields=tr("pay.quest_bonus", currency=currency or "")))
+    elif jobs.empty or day is None or begin == finish:
         common.not_available(view, tr("pay.quest_needs"))
     else:
         q = quest_feasibility(
@@ -325,7 +316,7 @@ if asked:
             start=begin,
             end=finish,
             day=day,
-            bonus=float(bonus),
+            bonus=float(bonus or 0.0),
             earnings=earnings,
             tz=view.zone,
         )

@@ -127,6 +127,27 @@ def test_pay_settings_change_the_net_pay(app_on: Callable[..., AppTest], session
     assert number == pytest.approx(free["pay"]["net_per_hour_logged_in"], abs=0.005)
 
 
+def test_numbers_are_typed_and_shown_in_french_and_a_wrong_one_changes_nothing(
+    app_on: Callable[..., AppTest], session_store: Path
+) -> None:
+    at = app_on("pay", lang="fr")
+    _assert_clean(at)
+    assert at.text_input(key="cost-per-km").value == "0,000"  # not "0.00"
+    at.text_input(key="cost-own-wage").set_value("24,50")
+    at.text_input(key="cost-fixed").set_value("1 200,5")
+    at.button(key="cost-apply").click().run()
+    _assert_clean(at)
+    own = metrics(session_store, worker="me", config=load_config(
+        overrides={"minimum_wage.own_hourly": 24.5, "costs.monthly_fixed": 1200.5}))
+    label = text("overview.minimum_wage_per_hour.label", "fr")
+    at.text_input(key="cost-own-wage").set_value("vingt")
+    at.button(key="cost-apply").click().run()
+    assert any("vingt" in e.value for e in at.error)  # said in words, and the settings keep 24,50
+    at.switch_page("pages/overview.py").run()
+    assert displayed_number(_metric(at, label), "fr") == pytest.approx(own["pay"]["minimum_wage_per_hour"])
+    assert own["pay"]["minimum_wage_per_hour"] == 24.5
+
+
 def test_dispatch_counts_the_offers_of_the_export(
     app_on: Callable[..., AppTest], session_store: Path
 ) -> None:
