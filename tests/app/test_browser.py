@@ -29,7 +29,7 @@ import pytest
 
 from tests.app.displayed import decimals, displayed_number
 from tests.app.words import CUT_TEXT_JS, VISIBLE_TEXT_JS, english_words
-from toolkit.samples import SAMPLE_ZONES, write_sample
+from toolkit.samples import write_sample
 
 pytestmark = pytest.mark.browser
 
