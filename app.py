@@ -8,6 +8,7 @@ import streamlit as st
 
 from pages import common, compute, style
 from toolkit.i18n import LANGUAGES, text
+from toolkit.words import platform_words
 
 PAGES = [
     ("start", "pages/start.py"),
@@ -53,13 +54,15 @@ with st.sidebar:
             key=f"worker-{hash(version)}",
             index=workers.index("me") if "me" in workers else 0,
             help=tr("sidebar.worker_help"),
+            format_func=lambda w: tr("sidebar.me") if w == "me" else w,
         )
         platforms = sorted(set(counts.loc[counts["worker_id"] == worker, "platform"]))
         chosen = st.selectbox(
             tr("sidebar.platform"),
             [ALL_PLATFORMS, *platforms],  # not None: Streamlit shows a None choice as "nothing chosen"
             key=f"platform-{hash(version)}",
-            format_func=lambda p: tr("sidebar.all_platforms") if p == ALL_PLATFORMS else p,
+            format_func=lambda p: (tr("sidebar.all_platforms") if p == ALL_PLATFORMS
+                                   else platform_words(p, tr)),
         )
         platform = None if chosen == ALL_PLATFORMS else chosen
     zone = compute.display_zone(store, version, worker, platform)

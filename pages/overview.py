@@ -7,6 +7,7 @@ import streamlit as st
 from pages import common, compute
 from toolkit.report import headline_figures
 from toolkit.report.charts import zone_note
+from toolkit.words import platform_words
 
 SECTIONS = ("time", "pay", "work", "control")
 
@@ -24,7 +25,7 @@ st.caption(
         "overview.scope",
         start=tr.date(period.get("start")),
         end=tr.date(period.get("end")),
-        platforms=", ".join(result.get("platforms") or []) or "—",
+        platforms=", ".join(platform_words(p, tr) for p in result.get("platforms") or []) or "—",
         zone=zone_note(period, tr),
     )
 )

@@ -14,7 +14,7 @@ import streamlit as st
 from pages import common
 from parsers.common.zone_evidence import Clue, ZoneEvidence
 from parsers.ingest import ingest_export
-from toolkit.words import zone_lines
+from toolkit.words import issue_words, platform_words, zone_lines
 
 REPORTS_KEY = "_gigdata_ingest_reports"
 PENDING_KEY = "_gigdata_pending_tz"
@@ -134,8 +134,7 @@ def _show_report(report: dict[str, Any]) -> None:
             tr(
                 "start.ingested",
                 name=name,
-                platform=report.get("platform") or "?",
-                layout=report.get("layout") or "?",
+                platform=platform_words(report.get("platform"), tr),
                 rows=tr.integer(rows),
             )
         )
@@ -176,7 +175,7 @@ def _show_report(report: dict[str, Any]) -> None:
         with st.expander(tr("start.tz_detail", count=tr.integer(len(decisions)))):
             st.markdown("\n".join(f"- {_plain(line)}" for line in zone_lines(decisions, tr)))
     for kind, count in sorted(report.get("issues", {}).items()):
-        st.warning(tr("start.issues", count=tr.integer(count), kind=kind))
+        st.warning(tr("start.issues", count=tr.integer(count), kind=issue_words(kind, tr)))
 
 
 def _zone_question() -> None:

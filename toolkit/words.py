@@ -87,6 +87,31 @@ def zone_source_words(source: Any, tr: Translator) -> str:
     return tr(f"words.zone_source.{source}")
 
 
+def platform_words(platform: Any, tr: Translator) -> str:
+    """A platform's name as people write it ("ubereats" -> "Uber Eats"); an unknown one as it is.
+
+    Example:
+        >>> platform_words("ubereats", Translator("fr")), platform_words("acme", Translator("en"))
+        ('Uber Eats', 'acme')
+    """
+    if _blank(platform):
+        return "—"
+    return tr(f"words.platform.{platform}") if tr.has(f"words.platform.{platform}") else str(platform)
+
+
+def issue_words(kind: Any, tr: Translator) -> str:
+    """What a kind of malformed row or value is, in words ("bad_timestamp" -> "dates or times that could
+    not be read").
+
+    Example:
+        >>> issue_words("bad_timestamp", Translator("fr"))
+        'dates ou heures illisibles'
+    """
+    if _blank(kind) or not tr.has(f"words.issue.{kind}"):
+        return tr("words.issue.unknown")
+    return tr(f"words.issue.{kind}")
+
+
 def offer_source_words(source: Any, tr: Translator) -> str:
     """Where the offer figures come from, in words (`offers.source` of the metrics).
 

@@ -256,7 +256,7 @@ def test_upload_overview_language_report(
     export = exports["a"]
     page = _page(browser, server, outside)
     _upload(page, export)
-    assert page.locator("text=read as an export of uber").count() == 1  # type: ignore[attr-defined]
+    assert page.locator("text=read as an export of Uber").count() == 1  # type: ignore[attr-defined]
     _shoot(page, "start")
 
     expected = _cli_metrics(export, tmp_path / "cli-store")
@@ -364,7 +364,7 @@ def test_folder_upload_asks_for_the_time_zone(browser: object, server: str, outs
     _settled(page)
     assert page.locator("text=was not read").count() == 1  # type: ignore[attr-defined]
     page.get_by_role("button", name="Read it again with this zone").click()  # type: ignore[attr-defined]
-    page.wait_for_selector("text=read as an export of uber")  # type: ignore[attr-defined]
+    page.wait_for_selector("text=read as an export of Uber")  # type: ignore[attr-defined]
     _settled(page)
     assert page.locator("text=Which time zone?").count() == 0  # type: ignore[attr-defined]
     sidebar = page.locator("[data-testid='stSidebar']")  # type: ignore[attr-defined]

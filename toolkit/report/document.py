@@ -22,7 +22,7 @@ from toolkit import __version__
 from toolkit.i18n import Translator
 from toolkit.report.charts import minimum_wage_count, partial_note, pay_chart, reconnect_note, time_chart
 from toolkit.report.content import HeadlineFigure, ReportContent, headline_figures
-from toolkit.words import kind_words, offer_source_words, rule_words, zone_lines
+from toolkit.words import kind_words, offer_source_words, platform_words, rule_words, zone_lines
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,8 @@ def _cover(doc: Document, content: ReportContent, tr: Translator, generated: str
     doc.add(
         Heading(doc.title, 0),
         Paragraph(tr("report.pdf.worker", name=content.shown_name(tr))),
-        Paragraph(tr("report.pdf.platforms", platforms=", ".join(figures.get("platforms") or []) or "—")),
+        Paragraph(tr("report.pdf.platforms", platforms=", ".join(
+            platform_words(p, tr) for p in figures.get("platforms") or []) or "—")),
         Paragraph(tr("report.pdf.period", start=tr.date(period.get("start")),
                      end=tr.date(period.get("end")))),
         Paragraph(tr(f"report.pdf.zone.{zone_source}", zone=zone)),
@@ -348,7 +349,8 @@ def _sources(doc: Document, content: ReportContent, tr: Translator) -> None:
         doc.add(
             Heading(tr("report.pdf.export", source=manifest.get("source", "?")), 2),
             Paragraph(tr("report.pdf.export_meta",
-                         platform=manifest.get("platform", "?"), layout=manifest.get("layout", "?"),
+                         platform=platform_words(manifest.get("platform"), tr),
+                         layout=manifest.get("layout", "?"),
                          received=tr.date(received) if received else tr("report.pdf.received_unknown"),
                          written=tr.date(str(manifest.get("written_at", ""))[:10] or None),
                          parser=str(manifest.get("parser_version", "?"))), small=True),
