@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date, datetime
 from functools import lru_cache
@@ -333,9 +334,59 @@ def say(sentence: str, tr: Translator) -> str:
         'free text'
     """
     if not isinstance(sentence, Note):
-        return sentence
+        return _from_english(sentence, tr) if tr.lang != "en" and isinstance(sentence, str) else sentence
     values = {name: _said(value, tr) for name, value in sentence.values.items()}
     return tr(sentence.key, **values)
+
+
+def _from_english(sentence: str, tr: Translator) -> str:
+    """A plain English note said in `tr`'s language when the catalogues hold its sentence (gettext-style:
+    the English text, with its `{placeholders}`, is the key; `notes.` keys); else as it is.
+
+    Example:
+        >>> say("1200 job(s) without an acceptance time: P2 starts at the request", Translator("fr"))[:40]
+        "courses sans heure d'acceptation : 1\u202f200"
+    """
+    for pattern, key, names in _note_patterns():
+        found = pattern.match(sentence)
+        if found is None:
+            continue
+        values = {name: _value(found.group(f"v{i}"), tr) for i, name in enumerate(names)}
+        return tr(key, **values)
+    return sentence
+
+
+def _value(text: str, tr: Translator) -> Any:
+    """A captured part of a note: a number formatted for the language, a note said, else the text."""
+    try:
+        number: float = float(text) if "." in text or "e" in text.lower() else int(text)
+    except ValueError:
+        return say(text, tr)
+    return _said(number, tr) if text.strip() == text and text[:1] not in "+" else text
+
+
+_COUNTS = frozenset({"n", "total", "lines", "tau", "tau2", "hours", "known", "workers"})
+"""Placeholders of the English notes that only ever hold a number."""
+_NUMBER = r"-?[\d.,]+"
+
+
+@lru_cache(maxsize=1)
+def _note_patterns() -> list[tuple[re.Pattern[str], str, list[str]]]:
+    """(regex of the English sentence, key, placeholder names) of every `notes.` string; longest first,
+    so that a specific sentence wins over a general one."""
+    out = []
+    for key, template in catalogue("en").items():
+        if not key.startswith("notes."):
+            continue
+        parts = re.split(r"\{(\w+)\}", template)
+        names = parts[1::2]
+        if len("".join(parts[0::2]).strip(" :;,.")) < 12:  # "{worker}: {note}" would match anything
+            continue
+        regex = "".join(re.escape(part) if i % 2 == 0
+                        else f"(?P<v{i // 2}>{_NUMBER if part in _COUNTS else '.+?'})"
+                        for i, part in enumerate(parts))
+        out.append((re.compile(regex + r"\Z", re.S), key, names))
+    return sorted(out, key=lambda item: -len(item[0].pattern))
 
 
 def _said(value: Any, tr: Translator) -> Any:
