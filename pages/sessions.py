@@ -9,7 +9,8 @@ and writes the Streamlit session id that owns it into `<token>/.owner`.
 
 The reaper (one thread per server process) removes a store
 - when no connected session owns it for `CLOSED_GRACE_S` (the window was closed; a reload within the
-  grace adopts it again),
+  grace adopts it again); a store of another server process that still runs is left to that server
+  (two servers of one user share the folder), one whose server is gone counts as closed,
 - when it has not been touched for the idle time (`[app] idle_minutes`, or `GIGDATA_IDLE_MINUTES`),
 - at server start, every store idle for longer than that.
 
@@ -120,7 +121,7 @@ def touch(path: Path, session_id: str | None) -> None:
     try:
         (path / SEEN).touch()
         if session_id is not None:
-            (path / OWNER).write_text(session_id, encoding="utf-8")
+            (path / OWNER).write_text(f"{os.getpid()}:{session_id}", encoding="utf-8")
     except OSError:
         pass
 
@@ -144,8 +145,11 @@ def reap(root: Path, idle_s: float, active: set[str] | None, now: float | None =
         if not _TOKEN.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
             continue
         seen = _mtime(path / SEEN) or _mtime(path) or now
-        owner = _owner(path)
-        closed = active is not None and owner is not None and owner not in active and now - seen > grace_s
+        pid, owner = _owner(path)
+        if pid != os.getpid():  # another server's window: closed only when that server is gone
+            closed = not _alive(pid) and now - seen > grace_s
+        else:
+            closed = active is not None and owner is not None and owner not in active and now - seen > grace_s
         if now - seen > idle_s or closed:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
@@ -182,8 +186,21 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def _owner(path: Path) -> str | None:
+def _owner(path: Path) -> tuple[int, str | None]:
+    """(server process id, session id) that last ran the store's window (this process when unsaid)."""
     try:
-        return (path / OWNER).read_text(encoding="utf-8")[:100] or None
+        text = (path / OWNER).read_text(encoding="utf-8")[:100]
     except OSError:
-        return None
+        return os.getpid(), None
+    pid, _, session = text.rpartition(":")
+    return (int(pid) if pid.isdigit() else os.getpid()), (session or None)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError, ValueError):
+        return False
+    except PermissionError:
+        return True
+    return True

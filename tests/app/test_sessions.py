@@ -80,3 +80,13 @@ def test_the_idle_time_comes_from_the_environment_or_the_config(monkeypatch: pyt
     assert sessions.idle_seconds(30) == 120
     monkeypatch.setenv(sessions.IDLE_ENV, "soon")
     assert sessions.idle_seconds(30) == 1800
+
+
+def test_another_running_servers_windows_are_left_to_it(tmp_path: Path) -> None:
+    theirs, gone = sessions.new_store(tmp_path), sessions.new_store(tmp_path)
+    (theirs / sessions.OWNER).write_text(f"{os.getppid()}:their-session")  # a live process, not this one
+    (gone / sessions.OWNER).write_text("999999999:old-session")  # no such process
+    for store in (theirs, gone):
+        _age(store, 300)
+    assert sessions.reap(tmp_path, idle_s=1800, active=set(), grace_s=90) == [gone]
+    assert theirs.is_dir()
