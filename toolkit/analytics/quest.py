@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from toolkit.analytics.changepoints import job_pay
 from toolkit.analytics.dispatch import logged_time
@@ -144,6 +143,8 @@ def _model(eligible: pd.DataFrame, length_h: float, k: int) -> dict[str, Any] | 
     mu = rate * length_h
     m = float(eligible["jobs"].mean())
     v = float(eligible["jobs"].var(ddof=1)) if len(eligible) > 1 else 0.0
+    from scipy import stats  # loaded when needed: it takes most of a page's first second
+
     if v > m > 0:
         theta = m * m / (v - m)
         p = float(stats.nbinom.sf(k - 1, theta, theta / (theta + mu)))

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from toolkit.analytics.changepoints import period_start
 from toolkit.analytics.dispatch import offer_rates, online_hours
@@ -217,5 +216,7 @@ def _jackknife_interval(part: np.ndarray, kind: str, theta: float) -> tuple[floa
     leave_one_out = np.stack([np.delete(part, k, axis=0) for k in range(n)])
     _, _, thetas = _pooled(leave_one_out, kind)
     se = float(np.sqrt((n - 1) / n * np.sum((thetas - thetas.mean()) ** 2)))
+    from scipy import stats  # loaded when needed: it takes most of a page's first second
+
     q = float(stats.t.ppf(0.975, n - 1))
     return theta - q * se, theta + q * se

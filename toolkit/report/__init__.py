@@ -28,8 +28,6 @@ from toolkit.config import Config
 from toolkit.i18n import Translator
 from toolkit.report.content import EMPTY_FIGURES, HeadlineFigure, ReportContent, gather, headline_figures
 from toolkit.report.document import Document, compose
-from toolkit.report.editable import render_docx, render_odt
-from toolkit.report.pdf import render_pdf
 from toolkit.selection import Selection
 
 Format = Literal["pdf", "docx", "odt"]
@@ -60,6 +58,9 @@ def render_report(content: ReportContent, lang: str, fmt: Format = "pdf") -> byt
         >>> render_report(ReportContent(figures=EMPTY_FIGURES, manifests=[]), "en", "docx")[:2]
         b'PK'
     """
+    from toolkit.report.editable import render_docx, render_odt  # fpdf2, matplotlib, python-docx and odfdo
+    from toolkit.report.pdf import render_pdf  # are loaded when a report is drawn, not with the pages
+
     doc = compose(content, Translator(lang))
     return {"pdf": render_pdf, "docx": render_docx, "odt": render_odt}[fmt](doc)
 

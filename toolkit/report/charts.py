@@ -15,15 +15,18 @@ Example:
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
 
 from toolkit.analytics.coverage import full_periods
 from toolkit.i18n import Translator
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib is imported by the functions that draw, so that a page needing only this module's sentences
+# (partial periods, minimum-wage counts) does not pay for it on its first visit.
 
 COLOURS = {
     "P1": "#E69F00",
@@ -48,6 +51,9 @@ def time_chart(weekly: pd.DataFrame, tr: Translator) -> bytes:
         >>> time_chart(weekly, Translator("fr")).startswith(b"\\x89PNG")
         True
     """
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     fig = Figure(figsize=(8, 3.2), dpi=150)
     ax = fig.subplots()
     labels = [tr.date(d) for d in weekly.index]
@@ -78,6 +84,8 @@ def pay_chart(monthly: pd.DataFrame, tr: Translator, currency: str | None, estim
         >>> pay_chart(monthly, Translator("en"), "EUR").startswith(b"\\x89PNG")
         True
     """
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 3.2), dpi=150)
     ax = fig.subplots()
     x = list(range(len(monthly)))
@@ -149,6 +157,8 @@ def _partial_names(table: pd.DataFrame, freq: str, tr: Translator) -> list[str]:
 
 
 def _axes(ax: Any, labels: list[str], tr: Translator, ylabel: str, extra: list[Any]) -> None:
+    from matplotlib.ticker import FuncFormatter
+
     step = max(1, len(labels) // 12)
     ax.set_xticks(range(0, len(labels), step))
     ax.set_xticklabels(labels[::step], rotation=30, ha="right", fontsize=7)
