@@ -41,7 +41,8 @@ def _ingest(name: str, path: Path, tz: str | None, received: date | None = None)
                                source_name=name, received=received).to_dict()
     report["zone_given"], report["token"] = tz, uuid.uuid4().hex
     if report.get("error"):  # the upload's temporary name never reaches the screen
-        report["error"] = {k: str(v).replace(path.name, name) for k, v in report["error"].items()}
+        report["error"] = {k: v.replace(path.name, name) if isinstance(v, str) else v
+                           for k, v in report["error"].items()}
     error = report.get("error") or {}
     if (
         report["status"] == "refused"
@@ -153,7 +154,7 @@ def _show_report(report: dict[str, Any]) -> None:
             st.error(tr("start.refused", name=name, why=tr(f"errors.{kind}")))
         if error.get("detail") and kind != "needs_timezone":  # the zone question below says it in words
             with st.expander(tr("start.refused_details")):
-                st.caption(tr("start.refused_detail", member=_plain(error.get("member", "")),
+                st.caption(tr("start.refused_detail", member=_plain(error.get("member") or ""),
                               detail=_plain(error["detail"])))
         if kind == "unknown_platform":
             st.page_link("pages/mapping.py", label=tr("start.map_unknown"))
