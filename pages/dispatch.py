@@ -202,7 +202,7 @@ if rates["by_period"] is not None:
         ),
     )
     if followed["table"] is not None:
-        st.markdown(f"**{tr('dispatch.after_title', hours=tr.number(followed['horizon_h'], 0))}**")
+        st.markdown(f"**{tr('dispatch.after_title', hours=tr.hours(followed['horizon_h'], 0))}**")
         after = pd.DataFrame(
             {
                 c: [tr.integer(v) if c == "n" else tr.number(v, 2) for v in col]
