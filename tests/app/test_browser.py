@@ -29,7 +29,7 @@ import pytest
 
 from tests.app.displayed import decimals, displayed_number
 from tests.app.words import CUT_TEXT_JS, VISIBLE_TEXT_JS, english_words
-from toolkit.samples import write_sample
+from toolkit.samples import SAMPLE_ZONES, write_sample
 
 pytestmark = pytest.mark.browser
 
@@ -410,23 +410,35 @@ def test_a_reload_keeps_the_windows_data_and_a_closed_window_leaves_nothing_on_d
     assert outside == []
 
 
-@pytest.fixture(scope="module")
-def french_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app opened on a store holding the French Uber sample (offers, sanctions, pay, a status log)."""
-    store = tmp_path_factory.mktemp("fr-store") / "store"
-    name = "uber-sar-fr-2021"
+FRENCH_WALKS = [
+    ("uber-sar-fr-2021", 1400, 1000),  # offers, sanctions, pay, a status log
+    ("uber-sar-fr-2021", 390, 844),
+    ("deliveroo-invoices-fr-FR", 1400, 1000),  # invoices: sessions without job times
+    ("wolt-courier-tasks-2021", 390, 844),  # estimated time
+    ("uber-portal-2025", 1400, 1000),  # undated ratings, hourly offers
+]
+
+
+@pytest.fixture
+def french_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The app opened on a store holding one bundled sample (`request.param`)."""
+    name = request.param
+    store = tmp_path / "store"
+    zone = ["--tz", SAMPLE_ZONES[name]] if name in SAMPLE_ZONES else []  # an export that states no zone
     subprocess.run([str(GIGDATA), "ingest", str(ROOT / "sample_exports" / name), "--store", str(store),
-                    "--worker", "me"], check=True, capture_output=True)  # the export states its zone
+                    "--worker", "me", *zone], check=True, capture_output=True)
     yield from _serve({"GIGDATA_APP_STORE": str(store)})
 
 
 WALK = ("", "overview", "time", "pay", "dispatch", "ratings", "map", "data", "report", "mapping")
 
 
-@pytest.mark.parametrize(("width", "height"), [(1400, 1000), (390, 844)])
+@pytest.mark.parametrize(("french_server", "width", "height"), FRENCH_WALKS, indirect=["french_server"])
 def test_every_page_in_french_shows_no_english_and_cuts_no_figure(
-    browser: object, french_server: str, outside: list[str], width: int, height: int
+    browser: object, french_server: str, outside: list[str], width: int, height: int,
+    request: pytest.FixtureRequest,
 ) -> None:
+    sample = request.node.callspec.params["french_server"]
     context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",  # type: ignore[attr-defined]
                                   timezone_id="Europe/Paris")
     context.set_default_timeout(WAIT_MS)
@@ -444,7 +456,7 @@ def test_every_page_in_french_shows_no_english_and_cuts_no_figure(
         _settled(page)
         english = english_words(page.evaluate(VISIBLE_TEXT_JS))
         layout = page.evaluate(CUT_TEXT_JS)
-        _shoot(page, f"fr-{path or 'start'}-{width}")
+        _shoot(page, f"fr-{sample}-{path or 'start'}-{width}")
         if english or layout["cut"] or layout["sideways"]:
             found[path or "start"] = {"english": english, **layout}
     context.close()
