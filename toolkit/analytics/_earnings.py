@@ -15,6 +15,7 @@ import pandas as pd
 
 from toolkit.analytics.time import Span
 from toolkit.config import Config
+from toolkit.i18n import Note
 
 
 def dominant_currency(earnings: pd.DataFrame | None, notes: list[str]) -> str | None:
@@ -34,8 +35,8 @@ def dominant_currency(earnings: pd.DataFrame | None, notes: list[str]) -> str | 
     top = str(sorted(counts.index, key=lambda c: (-counts[c], c))[0])
     if len(counts) > 1:
         others = int(counts.sum() - counts[top])
-        notes.append(f"earnings in several currencies ({', '.join(sorted(counts.index))}): figures in {top}; "
-                     f"{others} line(s) in others left out")
+        notes.append(Note("notes.earnings.several_currencies", currencies=", ".join(sorted(counts.index)),
+                          currency=top, n=others))
     return top
 
 
@@ -58,7 +59,7 @@ def currency_lines(earnings: pd.DataFrame | None, currency: str | None, period: 
     if period is not None:
         undated = int(lines["earned_at"].isna().sum())
         if undated:
-            notes.append(f"{undated} earnings line(s) without a date left out of the period")
+            notes.append(Note("notes.earnings.undated", n=undated))
         lines = lines[(lines["earned_at"] >= period[0]) & (lines["earned_at"] < period[1])]
     return lines
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.analytics.intervals import Freq
+from toolkit.i18n import Note
 
 PAY_DEFINITION = (
     "pay of a completed job: the earnings 'fare' lines linked to it by job_id (tips, incentives and "
@@ -95,7 +96,7 @@ def pay_rates(
     if table.empty:
         empty = pd.DataFrame(columns=["jobs", "pay", "km", "minutes", "per_job", "per_km", "per_minute"])
         return {"table": empty, "source": per_job["source"], "definition": PAY_DEFINITION,
-                "freq": freq, "tz": tz, "notes": per_job["notes"] + ["no completed job with a date"]}
+                "freq": freq, "tz": tz, "notes": per_job["notes"] + [Note("notes.changepoints.no_dated_job")]}
     period = period_start(table["at"], freq, tz)
     paid = table["pay"].notna()
     parts = {
@@ -155,7 +156,8 @@ def change_points(
         {"start": clean.index[a], "end": clean.index[b - 1], "n": b - a, "mean": float(y[a:b].mean())}
         for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a
     ])
-    notes = [] if y.size >= 2 * min_size else [f"fewer than {2 * min_size} values: no change can be tested"]
+    notes: list[str] = ([] if y.size >= 2 * min_size
+                        else [Note("notes.changepoints.no_changes", n=2 * min_size)])
     columns = ["date", "date_low", "date_high", "before", "after", "size", "size_low", "size_high",
                "relative", "relative_low", "relative_high", "p_value"]
     return {"changes": pd.DataFrame(rows, columns=columns), "segments": segments, "n": int(y.size),
@@ -184,7 +186,7 @@ def job_pay(jobs: pd.DataFrame, earnings: pd.DataFrame | None = None) -> dict[st
     table = table.loc[table["at"].notna()].reset_index(drop=True)
     undated = len(done) - len(table)
     if undated:
-        notes.append(f"{undated} completed job(s) without any timestamp left out")
+        notes.append(Note("notes.changepoints.job_undated", n=undated))
     return {"table": table, "source": source, "definition": PAY_DEFINITION, "notes": notes}
 
 
@@ -237,9 +239,9 @@ def _pay_of(done: pd.DataFrame, earnings: pd.DataFrame | None) -> tuple[pd.Serie
     if len(done) and hit.mean() >= 0.5:
         pay = pd.Series(np.where(hit, ids.astype(str).map(linked), np.nan), index=done.index, dtype=float)
         missing = int((~hit).sum())
-        note = [f"{missing} completed job(s) without linked fare lines: pay unknown"] if missing else []
+        note: list[str] = [Note("notes.changepoints.fare_missing", n=missing)] if missing else []
         return pay, "earnings (fare lines by job_id)", note
-    return fares, "jobs.fare", ["earnings do not link to most jobs by job_id: jobs.fare used"]
+    return fares, "jobs.fare", [Note("notes.changepoints.fare_fallback")]
 
 
 def _segment(y: np.ndarray, a: int, b: int, alpha: float, min_size: int, budget: int, n_perm: int,

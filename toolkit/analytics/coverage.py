@@ -32,10 +32,14 @@ import pandas as pd
 
 from toolkit.analytics.time import Span, TimeAccounting
 from toolkit.config import Config
+from toolkit.i18n import Note
 from toolkit.periods import local_day, local_day_span, row_time, span_days
 
 HOURS_FROM_JOBS = {"inferred": ("logged_in", "engaged"), "sessions": ("engaged",), "status_log": ()}
 """Per time source, the hour figures that are estimated from the jobs (so wrong when trips are missing)."""
+_TRIPS_MISSING = {(): "trips_missing", ("logged_in",): "trips_missing_logged_in",
+                  ("engaged",): "trips_missing_engaged", ("logged_in", "engaged"): "trips_missing_both"}
+"""The note saying a trips file misses work, by the hour figures it makes unknown."""
 
 
 @dataclass(frozen=True)
@@ -100,16 +104,13 @@ def pay_coverage(lines: pd.DataFrame, jobs: pd.DataFrame | None, source: str | N
     if not outside.empty:
         days = (local_day(outside["earned_at"].min(), zone), local_day(outside["earned_at"].max(), zone))
         first, last = span_days(covered, zone)
-        notes.append(f"{amount:,.2f} of the period's earnings ({len(outside)} line(s), {days[0]} to "
-                     f"{days[1]}) are dated outside the days with time records ({first} to {last}, {zone}): "
-                     "counted in the totals, not in pay per hour")
+        notes.append(Note("notes.coverage.outside_days", amount=amount_note(amount), lines=len(outside),
+                          first_day=days[0].isoformat(), last_day=days[1].isoformat(),
+                          first=first.isoformat(), last=last.isoformat(), zone=zone))
     missing = missing_trips(inside, jobs, covered, cfg)
     unreliable = HOURS_FROM_JOBS.get(source or "", ()) if missing else ()
     if missing:
-        which = " and ".join({"logged_in": "logged-in", "engaged": "engaged"}[h] for h in unreliable)
-        notes.append(f"{missing}; so the km driven, vehicle costs and net pay are unknown"
-                     + (f", and pay per {which} hour is unknown (those hours are estimated from the trips)"
-                        if unreliable else ""))
+        notes.append(Note(f"notes.coverage.{_TRIPS_MISSING[tuple(unreliable)]}", missing=missing))
     return PayCoverage(covered, inside, amount, days, missing, unreliable)
 
 
@@ -134,8 +135,7 @@ def missing_trips(lines: pd.DataFrame, jobs: pd.DataFrame | None, covered: Span,
     if named and known:
         absent = len(named - known)
         if absent >= least and absent > float(cfg.get("pay.unmatched_jobs_share")) * len(named):
-            return (f"the earnings name {len(named)} job id(s), {absent} of which are in no trip of the "
-                    "export (the trips file is incomplete)")
+            return Note("notes.coverage.ids_absent", named=len(named), absent=absent)
         return None
     if jobs is None or jobs.empty:
         return None  # no trips file at all: the distance says so on its own
@@ -144,10 +144,24 @@ def missing_trips(lines: pd.DataFrame, jobs: pd.DataFrame | None, covered: Span,
     trips = int(((when >= covered[0]) & (when < covered[1])).sum())
     most = float(cfg.get("pay.fare_lines_per_job_max"))
     if fares > most * trips and fares - most * trips >= least:
-        return (f"the earnings hold {fares} fare line(s) on the days with time records, but the export "
-                f"has {trips} trip(s) on those days (at most {most:g} fare lines per trip are expected): the "
-                "trips file is incomplete")
+        return Note("notes.coverage.fare_lines", fares=fares, trips=trips,
+                    most=int(most) if most.is_integer() else most)
     return None
+
+
+def amount_note(amount: float) -> Note:
+    """An amount of money with two decimals, as a note's value: said with the reader's decimal sign and
+    grouping (the currency is said elsewhere).
+
+    Example:
+        >>> from toolkit.i18n import Translator, say
+        >>> n = amount_note(1234.5)
+        >>> n, say(n, Translator("en")), say(n, Translator("fr"))
+        ('1234.50', '1,234.50', '1\u202f234,50')
+    """
+    cents = round(abs(amount) * 100)
+    return Note("notes.coverage.amount", sign="-" if amount < 0 and cents else "", units=cents // 100,
+                cents=f"{cents % 100:02d}")
 
 
 def full_periods(table: pd.DataFrame) -> pd.DataFrame:

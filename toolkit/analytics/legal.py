@@ -35,6 +35,7 @@ from toolkit.analytics.changepoints import period_start
 from toolkit.analytics.dispatch import REFUSALS, is_block, offer_rates, online_hours, refusal_runs
 from toolkit.analytics.intervals import Freq
 from toolkit.analytics.sanctions import refusal_rows
+from toolkit.i18n import Note
 
 LOM_INCOME_CATEGORIES = ("fare", "incentive", "commission", "adjustment", "fee")
 """Earnings categories in the legal 'revenu d'activité': price paid (fare), bonuses (incentive), minus the
@@ -127,8 +128,7 @@ def subordination_signs(
     runs = _long_runs(offers, blocks, offline, min_refusals)
     evidence: list[pd.DataFrame] = []
     counts = _refusal_signs(runs, blocks, offline, pd.Timedelta(minutes=within_min), evidence)
-    notes = [] if runs is not None else [
-        "no per-offer rows: refusal runs cannot be seen (only block rules naming rejections)"]
+    notes: list[str] = [] if runs is not None else [Note("notes.legal.no_runs")]
     if sanctions is not None:
         rule = sanctions["rule"].astype(object).fillna("").astype(str)
         cancels = sanctions.loc[rule.str.contains("cancel|annul", case=False)]
@@ -138,7 +138,7 @@ def subordination_signs(
             evidence.append(_evidence(sign, "sanctions", rows, "at"))
     else:
         counts.update(cancellation_warnings=None, deactivations=None)
-        notes.append("no sanctions table: blocks, warnings and deactivations unknown")
+        notes.append(Note("notes.legal.no_sanctions"))
     counts["fare_corrections"] = None
     if earnings is not None:
         fixes = earnings.loc[(earnings["category"] == "adjustment") & (earnings["amount"] < 0)]
@@ -181,26 +181,26 @@ def _prestations(jobs: pd.DataFrame) -> pd.DataFrame:
     used_stated = int((seconds.isna() & stated.notna()).sum())
     at = pickup.fillna(drop)
     out = pd.DataFrame({"at": at, "duration_s": seconds.fillna(stated)}).loc[at.notna()]
-    notes = ([f"{len(done) - len(out)} completed job(s) without pickup or drop-off time left out"]
-             if len(out) < len(done) else [])
+    notes: list[str] = ([Note("notes.legal.job_undated", n=len(done) - len(out))]
+                        if len(out) < len(done) else [])
     if used_stated:
-        notes.append(f"{used_stated} duration(s) from the export's job duration (no pickup/drop-off pair)")
+        notes.append(Note("notes.legal.stated_duration", n=used_stated))
     if out["duration_s"].isna().any():
-        notes.append(f"{int(out['duration_s'].isna().sum())} prestation(s) of unknown duration")
+        notes.append(Note("notes.legal.unknown_duration", n=int(out["duration_s"].isna().sum())))
     out.attrs["notes"] = notes
     return out
 
 
 def _income(earnings: pd.DataFrame | None, notes: list[str]) -> tuple[pd.DataFrame | None, str | None]:
     if earnings is None:
-        notes.append("no earnings table: income indicators unknown (a job's fare is not the legal income)")
+        notes.append(Note("notes.legal.no_earnings"))
         return None, None
     lines = earnings.loc[earnings["category"].isin(LOM_INCOME_CATEGORIES) & earnings["earned_at"].notna()]
     undated = int((earnings["category"].isin(LOM_INCOME_CATEGORIES) & earnings["earned_at"].isna()).sum())
     if undated:
-        notes.append(f"{undated} income line(s) without a date left out")
+        notes.append(Note("notes.legal.income_undated", n=undated))
     if earnings["currency"].nunique() > 1:
-        notes.append("several currencies: income sums mix them")
+        notes.append(Note("notes.legal.several_currencies"))
     return pd.DataFrame({"at": lines["earned_at"], "amount": lines["amount"]}), "earnings (legal categories)"
 
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from toolkit.config import Config
 from toolkit.geo import distance_m
+from toolkit.i18n import Note
 from toolkit.periods import row_time
 
 FLAG_COLUMNS = ["source_file", "source_row", "job_id", "column", "reason", "implied_kmh", "how", "used_km"]
@@ -74,8 +75,8 @@ def trip_km(jobs: pd.DataFrame | None, cfg: Config) -> TripKm:
     pickup, flagged_pickup = pickup_distance_km(frame, cfg)
     job, flagged_job = job_distance_km(frame, cfg)
     flagged = pd.concat([flagged_pickup, flagged_job]) if len(frame) else _no_flags()
-    notes = [_note(f, column) for column, f in (("to_pickup_distance_m", flagged_pickup),
-                                                ("job_distance_m", flagged_job)) if not f.empty]
+    notes: list[str] = [_note(f, column, cfg) for column, f in (("to_pickup_distance_m", flagged_pickup),
+                                                            ("job_distance_m", flagged_job)) if not f.empty]
     when = row_time(frame, "jobs") if len(frame) else pd.Series([], dtype="datetime64[us, UTC]")
     return TripKm(when, job, pickup, flagged, notes)
 
@@ -180,10 +181,10 @@ def km_in_span(trips: TripKm, span: tuple[pd.Timestamp, pd.Timestamp], scope: st
     job = trips.job_km[inside]
     missing = int(job.isna().sum())
     if missing == len(job):
-        notes.append("no job distance in the export: vehicle costs unknown")
+        notes.append(Note("notes.plausibility.no_distance"))
         return None, 0
     if missing:
-        notes.append(f"{missing} of {len(job)} job(s) without a distance: vehicle costs understated")
+        notes.append(Note("notes.plausibility.distance_missing", n=missing, total=len(job)))
     km = float(job.sum()) + (float(trips.pickup_km[inside].sum()) if scope == "job_and_to_pickup" else 0.0)
     flagged = trips.flagged[trips.flagged.index.isin(inside[inside].index)]
     if scope == "job":
@@ -200,14 +201,13 @@ def date_notes(earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, cfg: Co
         >>> date_notes(e, None, load_config())[0][:45]
         '1 earnings line(s) dated before 2009-03-01 or'
     """
-    notes = []
-    for frame, table, what in ((earnings, "earnings", "earnings line(s)"), (jobs, "jobs", "job(s)")):
+    notes: list[str] = []
+    for frame, table in ((earnings, "earnings"), (jobs, "jobs")):
         if frame is not None and len(frame):
             odd = implausible_dates(frame, table, cfg)
             if len(odd):
-                notes.append(f"{len(odd)} {what} dated before {cfg.get('plausibility.earliest_date')} or "
-                             "after today: impossible dates, outside every covered day (rows listed by "
-                             "toolkit.analytics.plausibility.implausible_dates)")
+                notes.append(Note(f"notes.plausibility.dates_{table}", n=len(odd),
+                                  earliest=str(cfg.get("plausibility.earliest_date"))))
     return notes
 
 
@@ -264,14 +264,38 @@ def _travel_s(jobs: pd.DataFrame, duration_col: str,
     return out
 
 
-def _note(flagged: pd.DataFrame, column: str) -> str:
-    counts = flagged["how"].str.replace(r" \(estimate\)$", "", regex=True).value_counts()
-    parts = ", ".join(f"{n} by {how}" for how, n in counts.items() if how != "unknown")
+def _note(flagged: pd.DataFrame, column: str, cfg: Config) -> Note:
+    """How many distances of `column` were replaced, and by what (most used way first)."""
+    counts = flagged["how"].map(_way).value_counts()
+    ways = [_way_note(str(way), int(n), cfg) for way, n in counts.items() if way != "unknown"]
     unknown = int(counts.get("unknown", 0))
-    what = "distance(s) to the pickup" if column == "to_pickup_distance_m" else "trip distance(s)"
-    text = f"{len(flagged)} {what} ({column}) imply an impossible speed and were replaced"
-    text += f": {parts} (estimates)" if parts else ""
-    return text + (f"; {unknown} left unknown (no positions, no travel time)" if unknown else "")
+    details: str = ""
+    if ways:
+        by = ways[0] if len(ways) == 1 else Note("notes.plausibility.two_ways", first=ways[0], second=ways[1])
+        details = (Note("notes.plausibility.details_by_unknown", ways=by, unknown=unknown) if unknown
+                   else Note("notes.plausibility.details_by", ways=by))
+    elif unknown:
+        details = Note("notes.plausibility.details_unknown", unknown=unknown)
+    what = "pickup" if column == "to_pickup_distance_m" else "trip"
+    return Note(f"notes.plausibility.replaced_{what}", n=len(flagged), column=column, details=details)
+
+
+def _way(how: str) -> str:
+    """The way a flagged distance was replaced, from its `how`: positions, time or unknown."""
+    return "positions" if how.startswith("great-circle") else "time" if how.startswith("travel time") else how
+
+
+def _way_note(way: str, n: int, cfg: Config) -> Note:
+    if way == "positions":
+        return Note("notes.plausibility.by_positions", n=n,
+                    detour=_plain(float(cfg.get("plausibility.detour_factor"))))
+    return Note("notes.plausibility.by_time", n=n,
+                pace=_plain(float(cfg.get("plausibility.estimate_speed_kmh"))))
+
+
+def _plain(value: float) -> float | int:
+    """A number as `{value:g}` shows it: a whole number without decimals (for a note's values)."""
+    return int(value) if value.is_integer() else value
 
 
 def _no_flags() -> pd.DataFrame:

@@ -27,6 +27,7 @@ import pandas as pd
 from toolkit.analytics.changepoints import job_pay
 from toolkit.analytics.dispatch import logged_time
 from toolkit.analytics.intervals import clipped, epoch_us, total_length
+from toolkit.i18n import Note
 
 UNATTAINABLE_BELOW = 0.2
 DEFINITION = (
@@ -118,7 +119,7 @@ def _windows(
     table = pd.DataFrame({"day": days, "start": lo.tz_convert("UTC"), "end": hi.tz_convert("UTC"),
                           "jobs": [float(m.sum()) for m in inside],
                           "pay": [float(np.nansum(pay[m])) if m.any() else 0.0 for m in inside]})
-    notes = []
+    notes: list[str] = []
     if timeline is not None:
         logged = timeline.loc[timeline["period"] != "break"]
         s, e = epoch_us(logged["start_at"]), epoch_us(logged["end_at"])
@@ -128,10 +129,9 @@ def _windows(
     else:
         table["online_h"] = np.nan
         table["eligible"] = table["jobs"] > 0
-        notes.append("no state log: online time unknown; comparable windows are those with at least one "
-                     "completed job, which overstates how often the quest was met")
+        notes.append(Note("notes.quest.no_log"))
     if np.isnan(pay).any():
-        notes.append("some jobs have no known pay: pay per hour counts them as 0")
+        notes.append(Note("notes.quest.some_unpaid"))
     return table, notes
 
 

@@ -25,6 +25,7 @@ from toolkit.analytics.changepoints import period_start
 from toolkit.analytics.dispatch import offer_rates, online_hours
 from toolkit.analytics.intervals import Freq
 from toolkit.analytics.sanctions import sanctions_timeline as sanctions_timeline  # the one timeline
+from toolkit.i18n import Note
 from toolkit.periods import row_time
 
 CAVEAT = ("association within one worker, not a cause: busy or difficult shifts bring both low ratings and "
@@ -52,9 +53,9 @@ def rating_summary(
     stars = _stars(ratings).dropna()
     if stars.empty:
         return {"count": 0, "mean": None, "distribution": None, "trend": None, "rolling": None,
-                "source": "ratings", "notes": ["no ratings"]}
+                "source": "ratings", "notes": [Note("notes.ratings.no_ratings")]}
     dated = _dated(ratings)
-    notes = []
+    notes: list[str] = []
     trend = rolling = None
     if len(dated):
         ordered = dated.sort_values("rated_at", kind="stable")
@@ -64,8 +65,7 @@ def rating_summary(
                             index=pd.DatetimeIndex(ordered["rated_at"]), name=f"mean_last_{window}")
     if len(dated) < len(stars):
         undated = len(stars) - len(dated)
-        notes.append(f"{undated} rating(s) without a date: left out of the trend and the rolling mean (their "
-                     "order is unknown)")
+        notes.append(Note("notes.ratings.undated", n=undated))
     distribution = stars.round(0).value_counts().sort_index()
     return {"count": int(len(stars)), "mean": float(stars.mean()),
             "share_5": float((stars >= 5).mean()), "share_low": float((stars <= 3).mean()),
@@ -102,21 +102,20 @@ def low_rating_effects(
     dated = _dated(ratings)
     if dated.empty:
         return {"effects": None, "events": None, "caveat": CAVEAT,
-                "notes": ["ratings carry no date: what followed low ratings cannot be measured"]}
+                "notes": [Note("notes.ratings.no_date")]}
     panel, sources, notes = _daily_panel(offers, offer_windows, segments, jobs, earnings, tz)
     if panel is None:
         return {"effects": None, "events": None, "caveat": CAVEAT, "sources": sources,
-                "notes": notes + ["no online time (no state log, no offer windows): no rate per hour"]}
+                "notes": notes + [Note("notes.ratings.no_online")]}
     events = _events(dated, low, days, tz)
     kept = events.loc[events["kept"]]
     windows = [_window_sums(panel, day, days) for day in kept["day"]]
     effects = _effects(windows)
     if len(kept) < 5:
-        notes.append(f"only {len(kept)} low-rating event(s): intervals are unreliable")
+        notes.append(Note("notes.ratings.few_events", n=len(kept)))
     dropped = int((~events["kept"]).sum())
     if dropped:
-        notes.append(f"{dropped} low rating(s) within {days} days after another left out (overlapping "
-                     "windows)")
+        notes.append(Note("notes.ratings.overlapping", n=dropped, days=days))
     return {"effects": effects, "events": events, "n_events": int(len(kept)), "low": low, "days": days,
             "sources": sources, "tz": tz, "caveat": CAVEAT, "notes": notes, "definition": EFFECT_DEFINITION}
 

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.analytics import intervals as iv
+from toolkit.i18n import Note
 from toolkit.periods import Span, row_time
 
 REFUSAL_PATTERN = re.compile(r"reject|rejet|refus|declin", re.IGNORECASE)
@@ -204,8 +205,7 @@ def sanctions_timeline(sanctions: pd.DataFrame | None, span: Span | None = None)
     if sanctions is None or sanctions.empty:
         return {"timeline": None, "by_kind": None, "by_rule": None, "total": summary["total"],
                 "blocked_h": None, "summary": summary, "source": None,
-                "notes": ["no sanctions in the store for this selection: the export may hold no restrictions "
-                          "file, so the count is unknown"], "definition": DEFINITION}
+                "notes": [Note("notes.sanctions.none_stored")], "definition": DEFINITION}
     inside = _dated_in(sanctions, span)
     began_before = _began_before(sanctions, span)
     s = sanctions.loc[inside | began_before].sort_values("at", kind="stable")
@@ -306,10 +306,9 @@ def _by(s: pd.DataFrame, column: str, inside: pd.Series, span: Span | None) -> p
 
 
 def _notes(summary: SanctionsSummary, began_before: int) -> list[str]:
-    notes = []
+    notes: list[str] = []
     if summary["blocks_without_duration"]:
-        notes.append(f"{summary['blocks_without_duration']} block(s) without a stated duration "
-                     "(sanctions.duration_s empty): not in the hours blocked")
+        notes.append(Note("notes.sanctions.no_duration", n=summary["blocks_without_duration"]))
     if began_before:
-        notes.append(f"{began_before} block(s) began before the period: counted for their part inside it")
+        notes.append(Note("notes.sanctions.began_before", n=began_before))
     return notes

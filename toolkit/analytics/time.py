@@ -30,6 +30,7 @@ import pandas as pd
 
 from toolkit.analytics import intervals as iv
 from toolkit.config import Config, load_config
+from toolkit.i18n import Note
 
 PERIOD_OF_STATE = {"waiting": "P1", "online": "P1", "to_pickup": "P2", "at_pickup": "P2", "on_job": "P3",
                    "unsplit": "unsplit"}
@@ -116,19 +117,17 @@ def time_accounting(
         notes += job_notes  # the jobs' times are used only when no status log covers the platform
     empty = _empty_result(zone, period, notes)
     if not sources:
-        notes.append("no status log and no dated jobs: time cannot be measured")
+        notes.append(Note("notes.time.no_time"))
         return empty
     span = period or _span(states)
     timeline = _timeline(states, span, float(cfg.get("time.reconnect_gap_s")))
     worst = max(sources.values(), key=SOURCE_RANK.__getitem__)
     if worst == "inferred":
-        notes.append(f"estimate: sessions inferred from jobs chained with gaps up to {tau:g} min; "
-                     f"no wait between jobs can be longer than {tau:g} min by this rule")
+        notes.append(Note("notes.time.estimate_rule", tau=_plain(tau), tau2=_plain(tau)))
     unsplit = [p for p, how in sources.items()
                if how == "sessions" and job_states[job_states["platform"] == p].empty]
     if unsplit:
-        notes.append(f"{', '.join(unsplit)}: logged-in sessions without job times: waiting and work cannot "
-                     "be told apart, so waiting (P1), P2, P3 and the unpaid share are unknown")
+        notes.append(Note("notes.time.sessions_unsplit", platforms=", ".join(unsplit)))
     hours = _totals(timeline, span)
     spells = _waiting_spells(timeline)
     splits = {f: _split(timeline, span, f, zone) for f in ("day", "week", "month")}
@@ -190,12 +189,11 @@ def job_intervals(jobs: pd.DataFrame | None, notes: list[str] | None = None) -> 
     out = pd.concat(frames, ignore_index=True)
     out = out[out["start_at"].notna() & out["end_at"].notna() & (out["end_at"] > out["start_at"])]
     if unsplit:
-        notes.append(f"{unsplit} job(s) without a pickup time: acceptance or arrival -> drop-off counted as "
-                     "on_job (P2/P3 split unknown)")
+        notes.append(Note("notes.time.pickup_missing", n=unsplit))
     if from_request:
-        notes.append(f"{from_request} job(s) without an acceptance time: P2 starts at the request")
+        notes.append(Note("notes.time.accept_missing", n=from_request))
     if from_duration:
-        notes.append(f"{from_duration} job(s) without a pickup time: P3 = drop-off minus trip duration")
+        notes.append(Note("notes.time.pickup_from_duration", n=from_duration))
     return out.reset_index(drop=True)
 
 
@@ -243,7 +241,7 @@ def _usable_segments(segments: pd.DataFrame | None, notes: list[str], cfg: Confi
         seg["platform"] = ""
     open_ended = int(seg["end_at"].isna().sum())
     if open_ended:
-        notes.append(f"{open_ended} state segment(s) without an end time left out")
+        notes.append(Note("notes.time.segment_open", n=open_ended))
     seg = seg[seg["start_at"].notna() & seg["end_at"].notna()]
     limit = pd.Timedelta(hours=float(cfg.get("time.long_segment_h")))
     # a night offline is normal; a logged-in state lasting longer than a working day is suspect
@@ -251,7 +249,7 @@ def _usable_segments(segments: pd.DataFrame | None, notes: list[str], cfg: Confi
     long = int(too_long.sum())
     if long:
         hours = limit.total_seconds() / 3600
-        notes.append(f"{long} logged-in segment(s) longer than {hours:g} h (check them)")
+        notes.append(Note("notes.time.segment_long", n=long, hours=_plain(hours)))
     return seg[["platform", "state", "start_at", "end_at"]].reset_index(drop=True)
 
 
@@ -382,6 +380,11 @@ def _span(states: pd.DataFrame) -> Span:
 
 def _hours(frame: pd.DataFrame) -> float:
     return iv.covered_seconds(frame) / 3600
+
+
+def _plain(value: float) -> float | int:
+    """A number as `{value:g}` shows it: a whole number without decimals (for a note's values)."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _share(part: float | None, whole: float | None) -> float | None:

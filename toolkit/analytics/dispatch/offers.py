@@ -21,6 +21,7 @@ from toolkit.analytics.changepoints import period_start
 from toolkit.analytics.dispatch._frames import num, ratio
 from toolkit.analytics.intervals import Freq
 from toolkit.analytics.time import TimeAccounting, time_accounting
+from toolkit.i18n import Note
 
 LOGGED_IN_STATES = ("waiting", "online", "to_pickup", "at_pickup", "on_job")
 """Logged in (P1+P2+P3; `online` = logged in, doing what unknown); `break` and `offline` are not."""
@@ -47,7 +48,7 @@ def offer_rates(
     counts, source, notes = _offer_counts(offers, offer_windows)
     if counts is None:
         return {"by_period": None, "by_hour": None, "totals": None, "source": None, "tz": tz,
-                "notes": ["no offers and no offer windows: dispatch unknown"]}
+                "notes": [Note("notes.offers.no_dispatch")]}
     period = period_start(counts["at"], freq, tz).rename("period")
     by_period = _with_rates(counts.groupby(period).sum(numeric_only=True))
     by_hour = _with_rates(counts.groupby(counts["at"].dt.tz_convert(tz).dt.hour.rename("hour"))
@@ -91,10 +92,10 @@ def online_hours(
                                 "waiting_h": (w["minutes_online"] - w["minutes_active"]) / 60.0})
         table = minutes.groupby(period_start(w["window_start"], freq, tz).rename("period")).sum(min_count=1)
         return {"table": table, "source": "offer_windows.minutes_online",
-                "notes": ["waiting approximated as minutes_online - minutes_active of the hourly windows"],
+                "notes": [Note("notes.offers.windows_waiting")],
                 "definition": "minutes online of the hourly windows, by the window's start"}
     return {"table": None, "source": None, "definition": None,
-            "notes": ["no state log and no offer windows: online time unknown"]}
+            "notes": [Note("notes.offers.no_online")]}
 
 def offers_per_online_hour(
     offers: pd.DataFrame | None = None,
@@ -156,7 +157,7 @@ def _offer_counts(
         out = pd.DataFrame({"at": windows["window_start"], "offered": windows["offers"].astype(float)})
         for name in ("accepted", "rejected", "expired"):
             out[name] = windows[name].astype(float)
-        return out, "offer_windows (hourly counts)", ["per-offer rows absent: hourly offer windows used"]
+        return out, "offer_windows (hourly counts)", [Note("notes.offers.windows_used")]
     return None, None, []
 
 def _with_rates(counts: pd.DataFrame) -> pd.DataFrame:

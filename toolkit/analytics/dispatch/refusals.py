@@ -30,6 +30,7 @@ from toolkit.analytics.sanctions import (
     refusal_rows,
     sanctions_summary,
 )
+from toolkit.i18n import Note
 from toolkit.periods import Span
 
 REFUSALS = ("rejected", "expired")
@@ -66,11 +67,10 @@ def after_decisions(
     events, arrivals, source = _decision_events(offers, offer_windows)
     if events is None:
         return {"table": None, "differences": None, "source": None, "caveat": CAVEAT,
-                "notes": ["no offers and no offer windows: nothing to compare"]}
+                "notes": [Note("notes.refusals.no_compare")]}
     t, h = epoch_us(events["at"]), horizon_h * _US_H
     outcome = {"offers": _count_in(arrivals, t, t + h)}
-    notes = [] if source.startswith("offers") else [
-        "hourly windows: a window counts as 'rejected' when it holds at least one rejection"]
+    notes: list[str] = [] if source.startswith("offers") else [Note("notes.refusals.windows_rejected")]
     accounting = logged_time(segments, None, "UTC")
     if accounting is not None:
         p1 = accounting.timeline.loc[accounting.timeline["period"] == "P1"]
@@ -121,7 +121,7 @@ def blocks_after_rejections(
     summary = sanctions_summary(sanctions, span)
     if sanctions is None:
         return {"table": None, "summary": summary, "blocks_after_refused_offers": None, "source": None,
-                "notes": ["no sanctions table: blocks and refusal sanctions unknown"]}
+                "notes": [Note("notes.refusals.no_sanctions")]}
     listed = sanctions.loc[(is_block(sanctions) | refusal_rows(sanctions)) & in_period(sanctions, span)]
     listed = listed.sort_values("at", kind="stable")
     runs = refusal_runs(offers, listed["at"]) if offers is not None and len(offers) else None
@@ -132,7 +132,7 @@ def blocks_after_rejections(
             else None,
             "source": "sanctions" + (" + offers" if runs is not None else ""),
             "notes": [] if runs is not None else
-            ["no per-offer rows: refusals before a block unknown (only the rule name can tell)"],
+            [Note("notes.refusals.refusals_unknown")],
             "definition": "refusal = rejected or expired offer; run = consecutive refusals, the last within "
                           f"{lookback_min:g} min before the sanction; {DEFINITION}"}
 

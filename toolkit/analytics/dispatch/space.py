@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.analytics.dispatch._frames import first_number, first_time, num, ratio
+from toolkit.i18n import Note
 
 
 def pickup_distributions(jobs: pd.DataFrame) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def pickup_distributions(jobs: pd.DataFrame) -> dict[str, Any]:
     filled = int((stated.isna() & duration.notna()).sum())
     both = distance.notna() & p3.notna()
     summary = pd.DataFrame({"distance_m": _quantiles(distance), "duration_s": _quantiles(duration)}).T
-    notes = [f"{filled} pickup duration(s) from timestamps (acceptance -> arrival/pickup)"] if filled else []
+    notes: list[str] = [Note("notes.space.pickup_filled", n=filled)] if filled else []
     return {"summary": summary, "deadhead_ratio": ratio(distance[both].sum(), p3[both].sum()),
             "source": "jobs", "notes": notes,
             "definition": "P2 = acceptance to pickup; deadhead ratio = sum P2 km / sum P3 km (jobs with "
@@ -74,7 +75,7 @@ def waiting_vs_job_starts(
     return {"cells": cells.rename_axis("cell").sort_values("waiting_h", ascending=False),
             "resolution": resolution, "unplaced_jobs": int(job_cells.isna().sum()),
             "source": "status_segments (waiting, start position) + jobs (acceptance, else pickup position)",
-            "notes": [f"{unplaced} waiting segment(s) without a position left out"] if unplaced else [],
+            "notes": [Note("notes.space.waiting_unplaced", n=unplaced)] if unplaced else [],
             "definition": f"H3 resolution {resolution} cells; waiting hours summed in the cell where "
                           "each waiting segment began"}
 
@@ -106,7 +107,7 @@ def repositioning(jobs: pd.DataFrame, *, max_gap_h: float = 2.0) -> dict[str, An
     moves = moves.reset_index(drop=True)
     return {"moves": moves, "summary": _quantiles(moves["distance_m"]),
             "total_km": num(moves["distance_m"].sum() / 1000.0) if len(moves) else None, "source": "jobs",
-            "notes": [] if len(moves) else ["no consecutive jobs with positions: repositioning unknown"],
+            "notes": [] if len(moves) else [Note("notes.space.no_repositioning")],
             "definition": "haversine from previous drop-off to the next acceptance (else pickup) position"}
 
 def surge_share(jobs: pd.DataFrame) -> dict[str, Any]:
@@ -121,7 +122,7 @@ def surge_share(jobs: pd.DataFrame) -> dict[str, Any]:
     surge = first_number(done, "surge_multiplier").dropna()
     if surge.empty:
         return {"share": None, "known": 0, "unknown": int(len(done)), "source": "jobs.surge_multiplier",
-                "notes": ["no completed job states its surge multiplier: share unknown"]}
+                "notes": [Note("notes.space.no_surge")]}
     surged = surge > 1.0
     return {"share": num(surged.mean()), "known": int(surge.size), "unknown": int(len(done) - surge.size),
             "mean_multiplier_when_surged": num(surge[surged].mean()) if surged.any() else None,
