@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pages import common
+from pages import common, style
 from parsers.common.zone_evidence import Clue, ZoneEvidence
 from parsers.ingest import ingest_export
 from toolkit.words import issue_words, platform_words, zone_lines
@@ -118,11 +118,6 @@ def _how(decision: dict[str, Any], report: dict[str, Any]) -> str:
     return said + (": " + decision["detail"] if decision.get("detail") else "")
 
 
-def _plain(words: str) -> str:
-    """Text shown as it is: markdown's own characters escaped (file names come from the export)."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~$" else c for c in str(words))
-
-
 def _show_report(report: dict[str, Any]) -> None:
     name, status = report["source"], report["status"]
     files = report.get("files", [])
@@ -154,8 +149,8 @@ def _show_report(report: dict[str, Any]) -> None:
             st.error(tr("start.refused", name=name, why=tr(f"errors.{kind}")))
         if error.get("detail") and kind != "needs_timezone":  # the zone question below says it in words
             with st.expander(tr("start.refused_details")):
-                st.caption(tr("start.refused_detail", member=_plain(error.get("member") or ""),
-                              detail=_plain(error["detail"])))
+                st.caption(tr("start.refused_detail", member=style.escape(error.get("member") or ""),
+                              detail=style.escape(error["detail"])))
         if kind == "unknown_platform":
             st.page_link("pages/mapping.py", label=tr("start.map_unknown"))
     if files:
@@ -174,7 +169,7 @@ def _show_report(report: dict[str, Any]) -> None:
     decisions = report.get("tz_decisions", [])
     if decisions:
         with st.expander(tr("start.tz_detail", count=tr.integer(len(decisions)))):
-            st.markdown("\n".join(f"- {_plain(line)}" for line in zone_lines(decisions, tr)))
+            st.markdown("\n".join(f"- {style.escape(line)}" for line in zone_lines(decisions, tr)))
     for kind, count in sorted(report.get("issues", {}).items()):
         st.warning(tr("start.issues", count=tr.integer(count), kind=issue_words(kind, tr)))
 

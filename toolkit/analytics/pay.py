@@ -384,7 +384,7 @@ def _costs(inputs: _Inputs, span: Span, currency: str | None, paid: float | None
             "contributions": contributions,
             "parameters": {
                 "cost_per_km": per_km, "cost_currency": cost_currency or None, "annual_km": annual or None,
-                "cost_how": how, "cost_mode": cfg.get("costs.mode"), "days": days,
+                "cost_mode": cfg.get("costs.mode"), "days": days,  # how: methods["vehicle_cost"]
                 "cost_source": (cfg.source(f"costs.profiles.{cfg.get('costs.profile')}")
                                 if cfg.get("costs.mode") == "profile" else None),
                 "monthly_fixed": monthly, "fixed_currency": fixed_currency,

@@ -53,11 +53,13 @@ class Figures:
 
 @dataclass(frozen=True)
 class Table:
-    """A table: header cells, rows of cells, and each column's share of the width."""
+    """A table: header cells, rows of cells, each column's share of the width, and the columns printed
+    small in a monospace face (fingerprints)."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...]
+    mono: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -363,7 +365,7 @@ def _sources(doc: Document, content: ReportContent, tr: Translator) -> None:
         )
         if rows:
             doc.add(Table((tr("report.pdf.col_file"), tr("report.pdf.col_outcome"), "SHA-256"), rows,
-                          (0.34, 0.12, 0.54)))
+                          (0.34, 0.12, 0.54), mono=(2,)))
 
 
 def _moment(at: Any, zone: str, tr: Translator) -> str:

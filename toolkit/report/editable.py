@@ -12,14 +12,10 @@ Example:
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from toolkit.i18n import Translator
 from toolkit.report.document import Chart, Document, Figures, Heading, Paragraph, Table
-
-_HASH = re.compile(r"[0-9a-f]{64}")
-
 
 # ------------------------------------------------------------------------------------------------ DOCX
 
@@ -57,7 +53,7 @@ def render_docx(doc: Document) -> bytes:
             _docx_table(out, ("", "", ""), [(f.label, f.value, f.explanation) for f in block.rows],
                         (0.3, 0.18, 0.52), header=False)
         elif isinstance(block, Table):
-            _docx_table(out, block.header, list(block.rows), block.widths)
+            _docx_table(out, block.header, list(block.rows), block.widths, mono=block.mono)
         else:
             _docx_chart(out, block)
     buffer = io.BytesIO()
@@ -66,7 +62,7 @@ def render_docx(doc: Document) -> bytes:
 
 
 def _docx_table(out: Any, head: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...],
-               header: bool = True) -> None:
+                header: bool = True, mono: tuple[int, ...] = ()) -> None:
     from docx.shared import Cm, Pt
 
     table = out.add_table(rows=0, cols=len(widths))
@@ -74,12 +70,13 @@ def _docx_table(out: Any, head: tuple[str, ...], rows: list[tuple[str, ...]], wi
     body = [head, *rows] if header else rows
     for index, cells in enumerate(body):
         row = table.add_row().cells
-        for cell, value, share in zip(row, cells, widths, strict=True):
+        for column, (cell, value, share) in enumerate(zip(row, cells, widths, strict=True)):
             cell.width = Cm(17.4 * share)
             run = cell.paragraphs[0].add_run(value)
-            run.font.size = Pt(6 if _HASH.fullmatch(value) else 8)
+            small = column in mono and not (header and index == 0)  # a fingerprint, not its heading
+            run.font.size = Pt(6 if small else 8)
             run.bold = header and index == 0
-            if _HASH.fullmatch(value):
+            if small:
                 run.font.name = "DejaVu Sans Mono"
     out.add_paragraph()
 

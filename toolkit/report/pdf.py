@@ -15,7 +15,6 @@ Example:
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import matplotlib
@@ -28,7 +27,6 @@ from toolkit.report.document import Chart, Document, Figures, Heading, Paragraph
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 KEEP_MM = 70.0
 """A part (heading) starts on a new page when less than this is left below it."""
-_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def render_pdf(doc: Document) -> bytes:
@@ -130,8 +128,8 @@ def _table(pdf: _Pdf, block: Table) -> None:
             header.cell(cell)
         for cells in block.rows:
             row = table.row()
-            for cell in cells:
-                row.cell(cell, style=mono if _HASH.fullmatch(cell) else None)
+            for column, cell in enumerate(cells):
+                row.cell(cell, style=mono if column in block.mono else None)
     pdf.ln(2)
 
 
