@@ -92,6 +92,7 @@ class IngestReport:
     error: dict[str, str] | None = None
     zone_evidence: dict[str, Any] | None = None  # what the export says about its zone
     received: str | None = None  # ISO day the worker received the export from the platform, when said
+    platform_worker_id: str | None = None  # the platform's id of the worker, when a file states one
 
     def unread(self) -> list[FileOutcome]:
         """The files of a recognised export that were left unread: not recognised, or failed (an ingest
@@ -304,6 +305,7 @@ class _BackgroundWriter:
 
 def _finish_report(report: IngestReport, ctx: ParseContext) -> None:
     report.tz_decisions = [d.to_dict() for d in ctx.tz_decisions]
+    report.platform_worker_id = ctx.facts.get("platform_worker_id")
     report.issues = ctx.issues.counts()
     report.issue_samples = [i.to_dict() for i in ctx.issues.issues[:200]]
     rows: dict[str, int] = {}
@@ -323,6 +325,7 @@ def _manifest(report: IngestReport, export: Export, evidence: tuple[str, ...],
         "zone_evidence": report.zone_evidence,
         "files": [f.to_dict() for f in report.files], "rows_parsed": report.rows,
         "issues": report.issues, "issue_samples": report.issue_samples, "received": report.received,
+        "platform_worker_id": report.platform_worker_id,
     }
 
 

@@ -24,6 +24,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from toolkit import store as store_mod
+from toolkit.exporting import write_whole
+from toolkit.pool.cli import pool_app
+from toolkit.pool.cli import share as share_command
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="gigdata reads gig platforms' personal-data exports into one Parquet schema and "
@@ -183,7 +186,7 @@ def report(
         _console(stderr=True).print(f"[bold red]gigdata report:[/] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
     try:
-        _write_whole(out, data)
+        write_whole(out, data)
     except OSError as exc:
         _console(stderr=True).print(f"[bold red]gigdata report:[/] cannot write {escape(str(out))}: "
                                     f"{exc.strerror or exc}")
@@ -271,16 +274,6 @@ def _write_sample(platform: str, out: Path, layout: str | None, days: int, seed:
     return f"{len(truth.files)} files, layout {truth.layout}"
 
 
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all (a temporary file beside it, then a rename)."""
-    temp = path.with_name(f".{path.name}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def _day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
@@ -356,6 +349,9 @@ def _print_files(report: dict[str, Any]) -> None:
         files.add_row(escape(f["path"]), f"[{style}]{f['status']}[/]", escape(into or f["reason"]))
     console.print(files)
 
+
+app.command(name="share")(share_command)
+app.add_typer(pool_app, name="pool")
 
 profile_app = typer.Typer(no_args_is_help=True, help="Mapping profiles: read exports whose layout no "
                           "built-in parser knows (docs/profiles.md).")

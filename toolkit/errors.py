@@ -111,3 +111,9 @@ class IssueLog:
         for issue in self.issues:
             out[issue.kind] = out.get(issue.kind, 0) + 1
         return out
+
+
+class PoolError(Exception):
+    """A union pool or a member's bundle that cannot be used (wrong key or passphrase, a changed, cut,
+    foreign or replayed bundle, an unknown member): the message names the file and says what was left
+    unchanged."""

@@ -56,6 +56,7 @@ from parsers.common.values import (
     json_objects,
     labels,
     map_values,
+    note_worker_id,
     null_island,
     pick_variant,
     report_rows,
@@ -70,6 +71,7 @@ __all__ = [
     "DELIMITERS", "ISSUE_LIMIT", "KM_M", "MILE_M", "NULL_TOKENS", "UTC_DTYPE", "amend_tz", "clean_header",
     "column", "coordinates", "detect_encoding", "dst_note", "epoch_ms", "extra_json", "finish",
     "first_present", "json_objects", "labels", "local_to_utc", "local_to_utc_rowzones", "local_with_offset",
-    "map_values", "null_island", "pick_variant", "place_local", "read_csv", "report_rows", "require",
+    "map_values", "note_worker_id", "null_island", "pick_variant", "place_local", "read_csv", "report_rows",
+    "require",
     "row_offsets", "sniff_delimiter", "to_bool", "to_float", "to_int", "utc", "utc_or_local", "zone_names",
 ]

@@ -325,6 +325,26 @@ def is_direct_identifier(name: str) -> bool:
     return "".join(ch for ch in name.lower() if ch.isalnum()) in DIRECT_IDENTIFIERS
 
 
+def note_worker_id(frame: pd.DataFrame, ctx: ParseContext, name: str) -> None:
+    """Record in `ctx.facts["platform_worker_id"]` the platform's id of the worker when the column `name`
+    holds exactly one value (the file is then one worker's): kept in the export's manifest only, never in
+    a table, so that a union can tell one member from another (the member's pseudonym is a keyed hash of
+    it, made by the union).
+
+    Example:
+        >>> ctx = ParseContext("uber", "x")
+        >>> note_worker_id(pd.DataFrame({"driver_uuid": ["ab-1", "ab-1", None]}), ctx, "driver_uuid")
+        >>> ctx.facts["platform_worker_id"]
+        'ab-1'
+    """
+    if name not in frame:
+        return
+    values = frame[name].dropna().astype(str).str.strip()
+    distinct = values[values != ""].unique()
+    if len(distinct) == 1 and ctx.facts.get("platform_worker_id") in (None, distinct[0]):
+        ctx.facts["platform_worker_id"] = str(distinct[0])
+
+
 @overload
 def finish(frame: pd.DataFrame, table: str) -> pd.DataFrame: ...
 

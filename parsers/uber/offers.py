@@ -23,6 +23,7 @@ from parsers.common import (
     column,
     extra_json,
     finish,
+    note_worker_id,
     pick_variant,
     read_csv,
     require,
@@ -74,6 +75,7 @@ def _windows(frame: pd.DataFrame, ctx: ParseContext, file: str) -> pd.DataFrame:
         out[target] = to_float(column(frame, source), ctx, file)
     out["currency"] = ctx.facts.get("currency")
     out["source_row"] = frame["source_row"]
+    note_worker_id(frame, ctx, "driver_uuid")
     used = [*WINDOW_COUNTS, *WINDOW_AMOUNTS, "start_timestamp_utc", "start_timestamp_local",
             "end_timestamp_utc", "end_timestamp_local"]
     out["extra"] = extra_json(frame, used)

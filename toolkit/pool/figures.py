@@ -1,0 +1,318 @@
+"""Collective figures of a pool, with disclosure control on every cell.
+
+Each member's figures come from the read layer over the pool's store (`Selection(pool.store,
+worker=pseudonym)` and `toolkit.figures`), the functions that give a worker their own figures; this
+module only pools them, per local month and per year (and per pay currency: money in two currencies is
+never summed).
+
+Disclosure control (issue "Unions", security.md §3.6, methods.md §6.3):
+
+- a cell is the members of one period and currency; it is released only with at least `k` members
+  (`K_EXPORT` = 10 for anything that leaves the union's machine, `K_INTERNAL` = 5 for the union's own
+  view; `k` can be raised, never lowered);
+- dominance: a total (jobs, hours, pay, hours blocked) is withheld where one member makes more than half
+  of it;
+- differencing: a year's totals are withheld when a month of that year was withheld (the year minus the
+  released months would give it); shares and quartiles are not differenced by a sum;
+- a pool of fewer than `POOL_MINIMUM` = 20 members releases nothing for export;
+- histograms of members' unpaid shares show a bin's count only when it holds `k` members or none.
+
+Example:
+    >>> cell_check([3.0, 1.0, 1.0], k=3)
+    'released'
+    >>> cell_check([5.0, 1.0, 1.0], k=3)
+    'dominance'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.pool.folder import Pool
+from toolkit.selection import Selection, export_zone
+
+K_EXPORT = 10
+K_INTERNAL = 5
+POOL_MINIMUM = 20
+DOMINANCE = 0.5
+"""A total is withheld where the largest member's share of it is above this."""
+SHARE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0000001)
+TOTALS = ("jobs", "logged_in_h", "waiting_h", "engaged_h", "gross", "net", "refusal_sanctions",
+          "refusal_blocked_h", "blocked_h")
+SPREAD = ("unpaid_share", "per_hour_logged_in", "per_hour_engaged", "net_per_hour_logged_in",
+          "net_per_hour_engaged")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The disclosure rules of one release."""
+
+    k: int
+    internal: bool
+
+    @classmethod
+    def of(cls, internal: bool, k: int | None = None) -> Rules:
+        """The rules for the internal view or an export; `k` may only raise the minimum."""
+        floor = K_INTERNAL if internal else K_EXPORT
+        if k is not None and k < floor:
+            raise ValueError(f"k = {k} is under the minimum of {floor} members per cell for "
+                             f"{'the internal view' if internal else 'an export'}; it can only be raised")
+        return cls(k or floor, internal)
+
+
+def cell_check(values: list[float], k: int) -> str:
+    """'released', 'too_few' (under k members) or 'dominance' (one member over half the total)."""
+    if len(values) < k:
+        return "too_few"
+    total = float(np.nansum(np.abs(values)))
+    if total > 0 and float(np.nanmax(np.abs(values))) > DOMINANCE * total:
+        return "dominance"
+    return "released"
+
+
+def member_months(pool: Pool, config_file: Path | None = None) -> pd.DataFrame:
+    """One row per member and local month: the member's own figures for that month (from the same
+    functions as `gigdata metrics --worker`), the base of every collective figure."""
+    rows = []
+    for pid in pool.member_ids():
+        sel = Selection(pool.store, worker=pid, config_file=config_file)
+        rows += _months_of(sel, pid)
+    columns = ["member", "month", "year", "currency", "partial", *TOTALS, *SPREAD, "minimum_wage_per_hour",
+               "below_minimum_wage", "weeks", "weeks_below_minimum"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _months_of(sel: Selection, pid: str) -> list[dict[str, Any]]:
+    pay = sel.figure("pay_by_period", "month")
+    hours = sel.figure("time_by_period", "month")
+    if pay.empty:
+        return []
+    weeks = sel.figure("pay_by_period", "week")
+    out = []
+    for start, row in pay.iterrows():
+        stamp = pd.Timestamp(start)
+        first = stamp.date()
+        last = (stamp + pd.offsets.MonthEnd(0)).date()
+        month = sel.with_period(first, last)
+        jobs = month.rows("jobs")
+        sanctions = month.figure("sanctions")
+        own_weeks = weeks[[pd.Timestamp(w).date().replace(day=1) == first for w in weeks.index]] \
+            if not weeks.empty else weeks
+        whole = own_weeks[~own_weeks["partial"].astype(bool)] if not own_weeks.empty else own_weeks
+        time_row = hours.loc[start] if start in hours.index else None
+        engaged = row.get("engaged_h")
+        out.append({
+            "member": pid, "month": stamp.strftime("%Y-%m"), "year": stamp.year,
+            "currency": row.get("currency"), "partial": bool(row.get("partial")),
+            "jobs": int(len(jobs)), "logged_in_h": _num(row.get("logged_in_h")),
+            "waiting_h": _num(time_row["P1"]) if time_row is not None else None,
+            "engaged_h": _num(engaged), "gross": _num(row.get("gross")), "net": _num(row.get("net")),
+            "refusal_sanctions": sanctions.get("refusal_sanctions"),
+            "refusal_blocked_h": sanctions.get("refusal_blocked_h"), "blocked_h": sanctions.get("blocked_h"),
+            "unpaid_share": _num(time_row["unpaid_share"]) if time_row is not None else None,
+            "per_hour_logged_in": _num(row.get("per_hour_logged_in")),
+            "per_hour_engaged": _num(row.get("per_hour_engaged")),
+            "net_per_hour_logged_in": _num(row.get("net_per_hour_logged_in")),
+            "net_per_hour_engaged": _ratio(_num(row.get("net")), _num(engaged)),
+            "minimum_wage_per_hour": _num(row.get("minimum_wage_per_hour")),
+            "below_minimum_wage": (None if pd.isna(row.get("below_minimum_wage"))
+                                   else bool(row["below_minimum_wage"])),
+            "weeks": int(len(whole)),
+            "weeks_below_minimum": int(whole["below_minimum_wage"].fillna(False).astype(bool).sum())
+            if len(whole) else 0,
+        })
+    return out
+
+
+def collective(pool: Pool, internal: bool = False, k: int | None = None,
+               config_file: Path | None = None, table: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The pool's collective figures per month and per year under the disclosure rules.
+
+    An export (`internal=False`) needs `POOL_MINIMUM` members; the internal view also lists each member's
+    headline figures by pseudonym (never for export)."""
+    rules = Rules.of(internal, k)
+    members = pool.member_ids()
+    if not internal and len(members) < POOL_MINIMUM:
+        raise ValueError(f"the pool has {len(members)} member(s); figures leave the union only from "
+                         f"{POOL_MINIMUM} members on (use --internal for the union's own view, "
+                         f"k = {K_INTERNAL})")
+    months = member_months(pool, config_file) if table is None else table
+    out_months = [_cell(group, rules, {"period": m, "currency": c})
+                  for (m, c), group in months.groupby(["month", "currency"], dropna=False)]
+    withheld = {(c["period"][:4], c["currency"]) for c in out_months
+                if c["status"] != "released" or any(c["totals"][t] is None and c["withheld"].get(t)
+                                                    for t in TOTALS)}
+    out_years = []
+    for (year, currency), group in months.groupby(["year", "currency"], dropna=False):
+        per_member = _member_year(group)
+        cell = _cell(per_member, rules, {"period": str(year), "currency": currency})
+        if (str(year), currency) in withheld and cell["status"] == "released":
+            for name in TOTALS:
+                if cell["totals"][name] is not None:
+                    cell["totals"][name] = None
+                    cell["withheld"][name] = ("a month of this year is withheld: the year's total "
+                                              "would give it")
+        out_years.append(cell)
+    result: dict[str, Any] = {
+        "view": "internal" if internal else "export", "k": rules.k, "dominance": DOMINANCE,
+        "pool_minimum": POOL_MINIMUM, "members": len(members),
+        "zone": export_zone(pool.store).zone,
+        "months": out_months, "years": out_years,
+        "definitions": DEFINITIONS,
+    }
+    result["pay_changes"] = pooled_pay_changes(pool, rules)
+    if internal:
+        result["per_member"] = _per_member(pool, months, config_file)
+    return result
+
+
+def pooled_pay_changes(pool: Pool, rules: Rules, measure: str = "per_km") -> dict[str, Any]:
+    """Days the members' pooled daily pay `measure` changed (did the platform cut pay for everyone on one
+    day?): `toolkit.figures.pay_changes` over every member's jobs at once. Released with at least k
+    members with jobs, and only in one currency (pay per km in two currencies is not one series)."""
+    sel = Selection(pool.store)
+    jobs = sel.raw("jobs")
+    members = int(jobs["worker_id"].nunique()) if len(jobs) else 0
+    base: dict[str, Any] = {"measure": measure, "members": members if members >= rules.k else None}
+    if members < rules.k:
+        return {**base, "status": "too_few", "reason": f"fewer than {rules.k} members with jobs",
+                "changes": None}
+    currencies = sorted(str(c) for c in jobs["currency"].dropna().unique())
+    if len(currencies) > 1:
+        return {**base, "status": "not_computed", "changes": None,
+                "reason": f"the members are paid in {', '.join(currencies)}: one series per currency "
+                          "is needed"}
+    found = sel.figure("pay_changes", measure)
+    changes = [{"date": str(pd.Timestamp(row["date"]).date()),
+                "date_low": str(pd.Timestamp(row["date_low"]).date()),
+                "date_high": str(pd.Timestamp(row["date_high"]).date()),
+                "before": float(row["before"]), "after": float(row["after"]),
+                "relative": float(row["relative"]), "p_value": float(row["p_value"])}
+               for _, row in found["changes"].iterrows()]
+    return {**base, "status": "released", "changes": changes, "definition": found["definition"],
+            "notes": [str(n) for n in found["notes"]]}
+
+
+def _member_year(group: pd.DataFrame) -> pd.DataFrame:
+    """Each member's year from their months: totals summed, shares and hourly pay recomputed from them."""
+    summed = group.groupby("member")[list(TOTALS)].sum(min_count=1)
+    summed["unpaid_share"] = summed["waiting_h"] / summed["logged_in_h"].where(summed["logged_in_h"] > 0)
+    summed["per_hour_logged_in"] = summed["gross"] / summed["logged_in_h"].where(summed["logged_in_h"] > 0)
+    summed["per_hour_engaged"] = summed["gross"] / summed["engaged_h"].where(summed["engaged_h"] > 0)
+    summed["net_per_hour_logged_in"] = summed["net"] / summed["logged_in_h"].where(summed["logged_in_h"] > 0)
+    summed["net_per_hour_engaged"] = summed["net"] / summed["engaged_h"].where(summed["engaged_h"] > 0)
+    whole = group[~group["partial"]]
+    summed["below_minimum_wage"] = whole.groupby("member")["below_minimum_wage"].apply(
+        lambda s: None if s.isna().all() else bool(s.fillna(False).any()))
+    summed["weeks"] = group.groupby("member")["weeks"].sum()
+    summed["weeks_below_minimum"] = group.groupby("member")["weeks_below_minimum"].sum()
+    summed["partial"] = False
+    return summed.reset_index()
+
+
+def _cell(group: pd.DataFrame, rules: Rules, key: dict[str, Any]) -> dict[str, Any]:
+    """One released (or withheld) cell: counts, totals, quartiles, shares below the minimum wage."""
+    members = group["member"].nunique()
+    cell: dict[str, Any] = {**key, "members": int(members) if members >= rules.k else None,
+                            "status": "released" if members >= rules.k else "too_few",
+                            "totals": {}, "spread": {}, "withheld": {}}
+    if members < rules.k:
+        cell["reason"] = f"fewer than {rules.k} members"
+        cell["totals"] = dict.fromkeys(TOTALS)
+        cell["spread"] = dict.fromkeys(SPREAD)
+        return cell
+    per_member = group.groupby("member")[list(TOTALS)].sum(min_count=1)
+    for name in TOTALS:
+        values = per_member[name].dropna().astype(float).tolist()
+        state = cell_check(values, rules.k)
+        if state == "released":
+            cell["totals"][name] = float(np.sum(values))
+        else:
+            cell["totals"][name] = None
+            cell["withheld"][name] = ("one member makes over half of it" if state == "dominance"
+                                      else f"known for fewer than {rules.k} members")
+    hours = cell["totals"]
+    cell["pooled"] = {
+        "unpaid_share": _ratio(hours["waiting_h"], hours["logged_in_h"]),
+        "per_hour_logged_in": _ratio(hours["gross"], hours["logged_in_h"]),
+        "per_hour_engaged": _ratio(hours["gross"], hours["engaged_h"]),
+        "net_per_hour_logged_in": _ratio(hours["net"], hours["logged_in_h"]),
+        "net_per_hour_engaged": _ratio(hours["net"], hours["engaged_h"]),
+    }
+    for name in SPREAD:
+        if name not in group:
+            continue
+        spread = group.groupby("member")[name].first().dropna().astype(float)
+        if len(spread) < rules.k:
+            cell["spread"][name] = None
+            cell["withheld"][name] = f"known for fewer than {rules.k} members"
+            continue
+        q1, median, q3 = np.quantile(spread, [0.25, 0.5, 0.75])
+        cell["spread"][name] = {"q1": float(q1), "median": float(median), "q3": float(q3),
+                                "members": len(spread)}
+    shares = group.groupby("member")["unpaid_share"].first().dropna()
+    counts = np.histogram(shares.clip(0, 1), bins=SHARE_BINS)[0]
+    cell["unpaid_share_histogram"] = [
+        {"from": SHARE_BINS[i], "to": min(SHARE_BINS[i + 1], 1.0),
+         "members": int(n) if n == 0 or n >= rules.k else None} for i, n in enumerate(counts)]
+    whole = group[~group["partial"].astype(bool)]
+    below = whole.groupby("member")["below_minimum_wage"].apply(
+        lambda s: None if s.isna().all() else bool(s.fillna(False).any())).dropna()
+    cell["members_below_minimum_wage"] = (
+        {"share": float(below.mean()), "of_members": len(below)} if len(below) >= rules.k else None)
+    weeks = int(whole["weeks"].sum())
+    contributing = int((whole.groupby("member")["weeks"].sum() > 0).sum())
+    cell["weeks_below_minimum_wage"] = (
+        {"share": float(whole["weeks_below_minimum"].sum()) / weeks, "of_weeks": weeks}
+        if weeks and contributing >= rules.k else None)
+    return cell
+
+
+def _per_member(pool: Pool, months: pd.DataFrame, config_file: Path | None) -> list[dict[str, Any]]:
+    """The internal view's line per member: their totals and their offers per logged-in hour."""
+    out = []
+    for pid in pool.member_ids():
+        own = months[months["member"] == pid]
+        sel = Selection(pool.store, worker=pid, config_file=config_file)
+        offers = sel.figure("offers_per_hour")
+        logged = float(own["logged_in_h"].sum()) if len(own) else None
+        out.append({"member": pid, "months": int(len(own)), "jobs": int(own["jobs"].sum()) if len(own) else 0,
+                    "logged_in_h": logged, "gross": float(own["gross"].sum()) if len(own) else None,
+                    "per_hour_logged_in": _ratio(float(own["gross"].sum()), logged) if len(own) else None,
+                    "unpaid_share": _ratio(float(own["waiting_h"].sum()), logged) if len(own) else None,
+                    "offers_per_logged_in_h": offers.get("per_logged_in_h"),
+                    "refusal_blocked_h": float(own["refusal_blocked_h"].sum()) if len(own) else None})
+    return out
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    return None if num is None or den is None or not den else num / den
+
+
+DEFINITIONS = {
+    "members": "distinct members (pseudonyms) with data in the cell; one person filed twice counts once",
+    "jobs": "jobs (trips, orders) dated in the period, summed over members",
+    "logged_in_h": "hours logged in to the app (P1+P2+P3), summed over members",
+    "waiting_h": "hours logged in without a job (P1, unpaid waiting), summed over members",
+    "unpaid_share": "waiting hours / logged-in hours: pooled (sums) and the spread over members",
+    "per_hour_logged_in": "gross pay (earnings minus tips and taxes) per logged-in hour",
+    "per_hour_engaged": "gross pay per engaged hour (to pickup and on the job, P2+P3: the platforms' "
+                        "definition)",
+    "net_per_hour_logged_in": "net pay (gross minus vehicle costs and social contributions, each member's "
+                              "parameters) per logged-in hour",
+    "members_below_minimum_wage": "share of members whose net pay per logged-in hour fell below the minimum "
+                                  "wage of the date in at least one whole month of the period",
+    "weeks_below_minimum_wage": "share of members' whole weeks below the minimum wage of the date",
+    "refusal_blocked_h": "hours blocked by sanctions whose rule names refusals",
+    "cells": "a cell is released with at least k members, a total only where no member makes over half "
+             "of it; withheld values say why",
+}
