@@ -67,23 +67,37 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
         >>> to_xlsx(pd.DataFrame({"a": ["=1+2"]}))[:2]
         b'PK'
     """
-    if len(frame) > XLSX_MAX_ROWS:
-        raise ValueError(f"{len(frame)} rows do not fit in one XLSX sheet ({XLSX_MAX_ROWS} at most)")
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if isinstance(series.dtype, pd.DatetimeTZDtype):  # local wall time; the header names the zone
-            out[column] = series.dt.tz_localize(None)
-        elif _is_text(series):
-            out[column] = series.astype(object).where(series.notna(), None)
-    buffer = io.BytesIO()
+    return to_xlsx_sheets({sheet: frame})
+
+
+def to_xlsx_sheets(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An XLSX workbook of several sheets (names cut to Excel's 31 characters), strings kept as strings.
+
+    Example:
+        >>> import openpyxl
+        >>> book = openpyxl.load_workbook(io.BytesIO(to_xlsx_sheets({"a": pd.DataFrame({"x": ["=1"]}),
+        ...                                                          "b": pd.DataFrame({"y": [2]})})))
+        >>> book.sheetnames, book["a"]["A2"].value, book["a"]["A2"].data_type
+        (['a', 'b'], '=1', 's')
+    """
     options: dict[str, Any] = {
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
     }
+    buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        out.to_excel(writer, sheet_name=sheet[:31], index=False)
+        for sheet, frame in sheets.items():
+            if len(frame) > XLSX_MAX_ROWS:
+                raise ValueError(f"{len(frame)} rows do not fit in one XLSX sheet ({XLSX_MAX_ROWS} at most)")
+            out = frame.copy()
+            for column in out.columns:
+                series = out[column]
+                if isinstance(series.dtype, pd.DatetimeTZDtype):  # local wall time; the header names the zone
+                    out[column] = series.dt.tz_localize(None)
+                elif _is_text(series):
+                    out[column] = series.astype(object).where(series.notna(), None)
+            out.to_excel(writer, sheet_name=sheet[:31], index=False)
     return buffer.getvalue()
 
 

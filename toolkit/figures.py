@@ -99,7 +99,9 @@ def pay(sel: Selection, worker: str | None = None) -> dict[str, Any]:
     account = sel.figure("time", who) if who is not None else None
     earnings = sel.of_worker("earnings", who) if who is not None else sel.raw("earnings")
     jobs = sel.of_worker("jobs", who) if who is not None else sel.raw("jobs")
-    return pay_mod.pay_summary(earnings, jobs, account, sel.span, sel.config, sel.figure("currency"))
+    whole = sel.with_period(None, None).figure("time", who) if sel.explicit and who is not None else None
+    return pay_mod.pay_summary(earnings, jobs, account, sel.span, sel.config, sel.figure("currency"),
+                               data_span=_data_span(sel), whole_time=whole)
 
 
 def pay_by_period(sel: Selection, freq: Literal["week", "month"]) -> pd.DataFrame:
@@ -110,7 +112,8 @@ def pay_by_period(sel: Selection, freq: Literal["week", "month"]) -> pd.DataFram
     if who is None or account is None or account.source is None:
         return pd.DataFrame()
     table = pay_mod.pay_by_period(sel.of_worker("earnings", who), sel.of_worker("jobs", who), account, freq,
-                                  sel.config, sel.figure("currency"), period=sel.span)
+                                  sel.config, sel.figure("currency"), period=sel.span,
+                                  data_span=_data_span(sel))
     if not table.empty:
         table["partial"] = partial_periods(list(pd.DatetimeIndex(table.index)), freq, sel.covered_days)
     return table
@@ -186,6 +189,14 @@ def offers_per_hour(sel: Selection) -> dict[str, Any]:
 
     return offers_per_online_hour(frame("offers"), frame("offer_windows"), frame("status_segments"),
                                   freq="week", tz=sel.zone)
+
+
+def _data_span(sel: Selection) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The local days the selection's data covers, as a UTC span (costs are prorated inside it)."""
+    from toolkit.periods import local_day_span
+
+    days = sel.data_days
+    return None if days is None else local_day_span(days[0], days[1], sel.zone)
 
 
 def _only_worker(sel: Selection) -> str | None:

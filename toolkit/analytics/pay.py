@@ -79,11 +79,13 @@ class _Inputs:
     zone: str
     cfg: Config
     source: str | None
+    data_span: Span | None = None  # the days the export's data covers: costs are prorated inside them
 
 
 def pay_summary(
     earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, time: TimeAccounting | None,
     period: Span | None = None, config: Config | None = None, currency: str | None = None,
+    data_span: Span | None = None, whole_time: TimeAccounting | None = None,
 ) -> dict[str, Any]:
     """Earnings, hourly pay, costs, contributions and net pay over `period` ([start, end) UTC; default all).
 
@@ -94,6 +96,14 @@ def pay_summary(
     dated outside them) and `earnings_outside_coverage_days`, `distance_km` and `distances_replaced`
     (implausible distances of the period's jobs replaced by estimates).
 
+    `data_span` is the span of local days the worker's data covers (first to last dated row of the
+    export): kilometres are annualised, and monthly fixed costs prorated, over the days of `period`
+    inside it, so a chosen month whose export stops on the 14th costs what those 14 days cost (as its
+    bucket of `pay_by_period` does); without it, over the whole `period`. `whole_time` is the time
+    accounting of all the worker's data when `time` is cut to `period`: the days covered by time records
+    are then those of the whole data inside `period` (a day between two records is covered even when the
+    chosen period holds no record of it), as in each bucket of `pay_by_period`.
+
     Example:
         >>> pay_summary(None, None, None)["earnings_total"] is None
         True
@@ -102,9 +112,10 @@ def pay_summary(
     hours = time.hours if time is not None else {}
     span = period or (time.period if time is not None else None)
     zone = time.zone if time is not None else "UTC"
-    inputs = _Inputs(earnings, jobs, trip_km(jobs, cfg), zone, cfg, time.source if time is not None else None)
+    inputs = _Inputs(earnings, jobs, trip_km(jobs, cfg), zone, cfg, time.source if time is not None else None,
+                     data_span)
     logged, engaged = hours.get("logged_in"), hours.get("engaged")
-    out = _summary(inputs, logged, engaged, span, currency, covered_span(time, span))
+    out = _summary(inputs, logged, engaged, span, currency, covered_span(whole_time or time, span))
     out["notes"] += inputs.trips.notes + date_notes(earnings, jobs, cfg)
     return out
 
@@ -112,7 +123,7 @@ def pay_summary(
 def pay_by_period(
     earnings: pd.DataFrame | None, jobs: pd.DataFrame | None, time: TimeAccounting,
     freq: Literal["week", "month"], config: Config | None = None, currency: str | None = None,
-    period: Span | None = None,
+    period: Span | None = None, data_span: Span | None = None,
 ) -> pd.DataFrame:
     """Pay per local week or month (cut to `period` if given) against the minimum wage of each day and
     the French sector minimums.
@@ -135,7 +146,7 @@ def pay_by_period(
         (11.82, True)
     """
     cfg = config or load_config()
-    inputs = _Inputs(earnings, jobs, trip_km(jobs, cfg), time.zone, cfg, time.source)
+    inputs = _Inputs(earnings, jobs, trip_km(jobs, cfg), time.zone, cfg, time.source, data_span)
     table = time.by_week if freq == "week" else time.by_month
     whole = covered_span(time, period or time.period)
     partial = partial_periods(list(table.index), freq, span_days(whole, time.zone) if whole else None)
@@ -352,10 +363,15 @@ def _net_of(inputs: _Inputs, lines: pd.DataFrame, span: Span, currency: str | No
 
 def _costs(inputs: _Inputs, span: Span, currency: str | None, paid: float | None, trips_missing: bool,
            notes: list[str]) -> dict[str, Any]:
+    """Vehicle, fixed costs and contributions of `span`; kilometres annualised and monthly fixed costs
+    prorated over the days of `span` inside the data's span (`pay_summary`)."""
     cfg, zone = inputs.cfg, inputs.zone
     first = span[0].tz_convert(zone).date()
     last = max(first, (span[1] - pd.Timedelta(microseconds=1)).tz_convert(zone).date())
-    days = (span[1] - span[0]).total_seconds() / 86400
+    basis = span
+    if inputs.data_span is not None and inputs.data_span[0] < span[1] and span[0] < inputs.data_span[1]:
+        basis = (max(span[0], inputs.data_span[0]), min(span[1], inputs.data_span[1]))
+    days = (basis[1] - basis[0]).total_seconds() / 86400
     scope = cfg.get("pay.distance_scope")
     km, replaced = km_in_span(inputs.trips, span, scope, notes) if not trips_missing else (None, 0)
     annual = float(cfg.get("costs.annual_km")) or (km * 365.25 / days if km and days > 0 else 0.0)

@@ -11,7 +11,9 @@ every table against its hash.
 Example:
     >>> from nacl.public import PrivateKey
     >>> key = PrivateKey.generate()
-    >>> sealed = seal({"tables": {}}, {}, bytes(key.public_key))
+    >>> header = {"format": FORMAT, "bundle_id": "b1", "created_at": "2026-12-03", "identity": {},
+    ...           "exports": [], "tables": {}}
+    >>> sealed = seal(header, {}, bytes(key.public_key))
     >>> open_bundle(sealed, bytes(key), "b.gdb").header["tables"]
     {}
 """

@@ -214,6 +214,39 @@ def pool_metrics(
     _print_collective(result)
 
 
+@pool_app.command("report")
+def pool_report(
+    pool: Annotated[Path, typer.Argument(help="The pool folder.")],
+    out: Annotated[Path, typer.Option("--out", help="FILE.pdf or FILE.xlsx.")],
+    lang: Annotated[str, typer.Option(help="fr or en.")] = "en",
+    k: Annotated[int | None, typer.Option(help="Members needed per cell (only higher than 10).")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML file overriding the default costs, "
+                                                     "contribution rates and wage tables.")] = None,
+) -> None:
+    """The evidence pack: collective figures (export rules), method, chain of custody, members by
+    pseudonym, and templates for a complaint and a labour-court filing; its SHA-256 goes in FILE.sha256."""
+    from toolkit.i18n import LANGUAGES
+    from toolkit.pool.folder import Pool
+    from toolkit.pool.pack import evidence_pack, pack_digest
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "xlsx"):
+        raise _fail("pool report", ValueError(f"{out.name}: the pack is a .pdf or an .xlsx file"))
+    if lang not in LANGUAGES:
+        raise _fail("pool report", ValueError(f"--lang {lang}: choose one of {', '.join(LANGUAGES)}"))
+    try:
+        folder = Pool(pool)
+        folder.check()
+        data = evidence_pack(folder, lang, fmt, k=k, config_file=config)  # type: ignore[arg-type]
+    except (PoolError, ValueError) as exc:
+        raise _fail("pool report", exc) from exc
+    digest = pack_digest(data)
+    write_whole(out, data)
+    write_whole(out.with_name(out.name + ".sha256"), f"{digest}  {out.name}\n".encode())
+    folder.log("pack", file_name=out.name, sha256=digest, lang=lang)
+    _console().print(f"Wrote {escape(str(out))} ({len(data):,} bytes), SHA-256 {digest}")
+
+
 # ---------------------------------------------------------------------------------------------- private
 
 

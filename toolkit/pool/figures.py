@@ -18,7 +18,7 @@ Disclosure control (issue "Unions", security.md §3.6, methods.md §6.3):
 - histograms of members' unpaid shares show a bin's count only when it holds `k` members or none.
 
 Example:
-    >>> cell_check([3.0, 1.0, 1.0], k=3)
+    >>> cell_check([2.0, 1.0, 1.0], k=3)
     'released'
     >>> cell_check([5.0, 1.0, 1.0], k=3)
     'dominance'

@@ -139,7 +139,7 @@ class Pool:
             try:
                 results.append(self._add_one(Path(path), keys))
             except PoolError as exc:
-                self._log("refused", file_name=Path(path).name, reason=str(exc))
+                self.log("refused", file_name=Path(path).name, reason=str(exc))
                 results.append(Added(Path(path).name, None, "refused", str(exc)))
         return results
 
@@ -164,7 +164,7 @@ class Pool:
                 register["bundles"][bundle]["status"] = "withdrawn"
             register["withdrawn"][pid] = {"at": _now(), "rows": rows, "bundles": entry["bundles"]}
             _write_json_atomically(self.folder, REGISTER, register)
-            self._log("withdrawn", member=pid, rows=rows, files=files)
+            self.log("withdrawn", member=pid, rows=rows, files=files)
         return {"member": pid, "rows": rows, "files": files, "bundles": entry["bundles"]}
 
     # ----------------------------------------------------------------------------------- private
@@ -203,7 +203,7 @@ class Pool:
                              "files": [f["sha256"] for f in e.get("files", [])]} for e in header["exports"]],
             }
             _write_json_atomically(self.folder, REGISTER, register)
-            self._log("added", member=pid, bundle_id=header["bundle_id"], sha256=digest, rows=written,
+            self.log("added", member=pid, bundle_id=header["bundle_id"], sha256=digest, rows=written,
                       merged=why)
         status = "merged" if why else "added"
         message = (f"{path.name}: added to member {pid}" + (f" ({why})" if why else "")
@@ -262,7 +262,8 @@ class Pool:
         finally:
             os.close(fd)
 
-    def _log(self, event: str, **details: Any) -> None:
+    def log(self, event: str, **details: Any) -> None:
+        """Append one line to the pool's log (what was done, when; hashes and counts, never data)."""
         line = json.dumps({"at": _now(), "event": event, **details}, default=str, ensure_ascii=False)
         with open(self.folder / LOG, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")

@@ -13,7 +13,7 @@ Argon2id (libsodium's "moderate" limits, 256 MiB), so a copy of one tells nothin
 Example:
     >>> code = public_code(bytes(range(32)))
     >>> code[:4], len(code.split("-"))
-    ('GDU1', 16)
+    ('GDU1', 15)
     >>> parse_public(code) == bytes(range(32))
     True
 """

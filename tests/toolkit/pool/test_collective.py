@@ -1,0 +1,178 @@
+"""Collective figures: 30 simulated members, a platform-wide fee cut on one day and one member planted with
+far fewer offers per hour online; and the disclosure rules on any pool (a property test)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.toolkit.pool.members import PASSPHRASE, member_store, share_file
+from toolkit.pool import Pool
+from toolkit.pool.figures import DOMINANCE, TOTALS, collective, member_months
+from toolkit.pool.keys import unlock
+from toolkit.selection import Selection
+
+FEE_CUT = date(2021, 2, 22)
+PLANTED = "member-07"
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory: pytest.TempPathFactory) -> Pool:
+    folder = tmp_path_factory.mktemp("collective")
+    made, _ = Pool.init(folder / "pool", PASSPHRASE)
+    bundles = []
+    for i in range(30):
+        name = f"member-{i:02d}"
+        waiting = 0.75 if name == PLANTED else 0.35 + 0.1 * (i % 3) / 2
+        store = member_store(folder, name, days=42, seed=100 + i, fee_cut=(FEE_CUT, 0.2),
+                             waiting_share=waiting)
+        bundles.append(share_file(store, name, made.folder / "union.pub", folder / f"{name}.gdb"))
+    results = made.add(bundles, keys=unlock(made.folder, PASSPHRASE))
+    assert [r.status for r in results] == ["added"] * 30, [r.message for r in results]
+    made.planted = results[int(PLANTED[-2:])].member  # type: ignore[attr-defined]
+    return made
+
+
+@pytest.mark.slow
+def test_the_fee_cut_shows_on_its_day_and_the_planted_member_only_internally(pool: Pool) -> None:
+    months = member_months(pool)
+    released = collective(pool, table=months)
+    internal = collective(pool, internal=True, table=months)
+    assert released["view"] == "export" and released["k"] == 10 and "per_member" not in released
+    text = json.dumps(released, default=str)
+    assert not any(pid in text for pid in pool.member_ids())  # nobody by pseudonym in an export
+    february = next(c for c in released["months"] if c["period"] == "2021-02")
+    assert february["status"] == "released" and february["members"] == 30
+    assert february["totals"]["jobs"] == months[months["month"] == "2021-02"]["jobs"].sum()
+    spread = february["spread"]["unpaid_share"]
+    assert spread["q1"] <= spread["median"] <= spread["q3"] < 0.75
+    # the cut, pooled over every member's jobs, is found on its day
+    cut = released["pay_changes"]
+    assert cut["status"] == "released" and cut["members"] == 30
+    assert any(date.fromisoformat(c["date_low"]) <= FEE_CUT <= date.fromisoformat(c["date_high"])
+               and c["relative"] < -0.1 for c in cut["changes"]), cut
+    # the planted member stands out in the internal view only
+    rates = {m["member"]: m["offers_per_logged_in_h"] for m in internal["per_member"]}
+    planted = rates.pop(pool.planted)  # type: ignore[attr-defined]
+    assert planted < 0.75 * min(rates.values())
+    # a year's totals are the sum of its released months
+    year = next(c for c in released["years"] if c["period"] == "2021")
+    assert year["totals"]["logged_in_h"] == pytest.approx(months["logged_in_h"].sum())
+
+
+@pytest.mark.slow
+def test_a_members_month_is_what_gigdata_metrics_says_for_that_member_and_month(pool: Pool) -> None:
+    months = member_months(pool)
+    for pid in pool.member_ids()[:3]:
+        for month, first, last in (("2021-02", date(2021, 2, 1), date(2021, 2, 28)),
+                                   ("2021-03", date(2021, 3, 1), date(2021, 3, 31))):
+            row = months[(months["member"] == pid) & (months["month"] == month)].iloc[0]
+            own = Selection(pool.store, worker=pid, start=first, end=last).metrics()
+            assert row["jobs"] == own["jobs"]["total"]
+            assert row["logged_in_h"] == pytest.approx(own["time"]["logged_in_h"], rel=1e-9)
+            assert row["waiting_h"] == pytest.approx(own["time"]["waiting_h"], rel=1e-9)
+            assert row["per_hour_logged_in"] == pytest.approx(own["pay"]["per_hour_logged_in"], rel=1e-9)
+            assert row["net_per_hour_logged_in"] == pytest.approx(own["pay"]["net_per_hour_logged_in"],
+                                                                  rel=1e-9)
+
+
+def _months(draw: st.DrawFn) -> pd.DataFrame:
+    rows = []
+    members = draw(st.integers(min_value=1, max_value=40))
+    for m in range(members):
+        for month in draw(st.sets(st.sampled_from(["2025-01", "2025-02", "2025-03"]), min_size=1)):
+            hours = draw(st.floats(min_value=0.5, max_value=300))
+            big = draw(st.booleans()) and m == 0
+            rows.append({"member": f"m{m}", "month": month, "year": 2025, "currency": "EUR", "partial": False,
+                         "jobs": draw(st.integers(0, 400)) * (50 if big else 1), "logged_in_h": hours,
+                         "waiting_h": hours * draw(st.floats(0, 0.9)), "engaged_h": hours * 0.5,
+                         "gross": hours * draw(st.floats(5, 30)) * (50 if big else 1), "net": hours * 5,
+                         "refusal_sanctions": 0, "refusal_blocked_h": 0.0, "blocked_h": 0.0,
+                         "unpaid_share": 0.3, "per_hour_logged_in": 12.0, "per_hour_engaged": 20.0,
+                         "net_per_hour_logged_in": 5.0, "net_per_hour_engaged": 10.0,
+                         "minimum_wage_per_hour": 11.65, "below_minimum_wage": True, "weeks": 4,
+                         "weeks_below_minimum": draw(st.integers(0, 4))})
+    return pd.DataFrame(rows)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), k=st.integers(min_value=5, max_value=15))
+def test_no_released_cell_has_fewer_than_k_members_or_a_dominant_one(tmp_path_factory: pytest.TempPathFactory,
+                                                                     data: st.DataObject, k: int) -> None:
+    table = data.draw(st.composite(_months)())
+    empty = Pool(tmp_path_factory.getbasetemp() / "empty-pool")
+    result = collective(empty, internal=True, k=k, table=table)
+    for scale in ("months", "years"):
+        for cell in result[scale]:
+            inside = table[table["month"] == cell["period"]] if scale == "months" else table
+            count = inside["member"].nunique()
+            if cell["status"] == "released":
+                assert count >= k and cell["members"] == count
+                per_member = inside.groupby("member")[list(TOTALS)].sum()
+                for name, value in cell["totals"].items():
+                    if value is not None:
+                        column = per_member[name].abs()
+                        assert column.max() <= DOMINANCE * column.sum() + 1e-9
+            else:
+                assert count < k and cell["members"] is None
+                assert all(v is None for v in cell["totals"].values())
+            for bin_ in cell.get("unpaid_share_histogram", []):
+                assert bin_["members"] is None or bin_["members"] == 0 or bin_["members"] >= k
+    withheld = {c["period"] for c in result["months"] if c["status"] != "released"}
+    for year in result["years"]:
+        if withheld and year["status"] == "released":  # else the year minus the released months gives them
+            assert all(year["totals"][name] is None for name in TOTALS)
+
+
+def test_k_cannot_be_lowered(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="can only be raised"):
+        collective(Pool(tmp_path), internal=False, k=9, table=pd.DataFrame())
+
+
+@pytest.mark.slow
+def test_the_evidence_pack_reads_back_with_the_figures_and_the_chain_of_custody(pool: Pool,
+                                                                                tmp_path: Path) -> None:
+    import hashlib
+    import io
+
+    import openpyxl
+    import pdfplumber
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+    from toolkit.i18n import Translator
+
+    runner = CliRunner(env={"COLUMNS": "200"})
+    released = collective(pool)
+    february = next(c for c in released["months"] if c["period"] == "2021-02")
+    for lang, word in (("fr", "Chaîne de conservation"), ("en", "Chain of custody")):
+        out = tmp_path / f"pack-{lang}.pdf"
+        made = runner.invoke(app, ["pool", "report", str(pool.folder), "--out", str(out), "--lang", lang])
+        assert made.exit_code == 0, made.output
+        digest = hashlib.sha256(out.read_bytes()).hexdigest()
+        assert (tmp_path / f"pack-{lang}.pdf.sha256").read_text().split()[0] == digest
+        with pdfplumber.open(out) as pdf:
+            text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        flat = " ".join(text.split())
+        assert word in flat and ("Annexe A" if lang == "fr" else "Annex A") in flat
+        assert Translator(lang).integer(february["totals"]["jobs"]) in text  # as the pack writes it
+        assert Translator(lang).integer(february["members"]) in text
+        for bundle in pool.register()["bundles"].values():  # every bundle's fingerprint, whole
+            assert bundle["sha256"] in flat.replace(" ", "")
+    book_path = tmp_path / "pack.xlsx"
+    assert runner.invoke(app, ["pool", "report", str(pool.folder), "--out", str(book_path)]).exit_code == 0
+    book = openpyxl.load_workbook(io.BytesIO(book_path.read_bytes()))
+    sheets = {"about", "years", "months", "pay_changes", "members", "bundles", "source_files"}
+    assert sheets <= set(book.sheetnames)
+    months = book["months"]
+    header = [c.value for c in months[1]]
+    row = next(r for r in months.iter_rows(min_row=2, values_only=True) if r[0] == "2021-02")
+    assert row[header.index("total_jobs")] == february["totals"]["jobs"]
+    assert all(c.data_type != "f" for sheet in book for r in sheet.iter_rows() for c in r)
+    assert book["members"].max_row == 31
