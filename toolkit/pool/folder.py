@@ -91,7 +91,7 @@ class Pool:
         register = {"format": FORMAT, "name": name or folder.name, "created_at": _now(),
                     "members": {}, "bundles": {}, "aliases": {}, "withdrawn": {}}
         _write_json_atomically(folder, REGISTER, register)
-        pool._log("init", name=register["name"])
+        pool.log("init", name=register["name"])
         return pool, code
 
     # ----------------------------------------------------------------------------------- reading it
