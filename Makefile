@@ -42,6 +42,7 @@ test: lint typecheck unit
 bench: setup
 	$(BIN)/python bench/bench_app.py
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_pool.py
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py

@@ -20,6 +20,8 @@ PAGES = [
     ("map", "pages/trips_map.py"),
     ("data", "pages/my_data.py"),
     ("report", "pages/pdf_report.py"),
+    ("share", "pages/share.py"),
+    ("union", "pages/union.py"),
     ("mapping", "pages/mapping.py"),
 ]
 

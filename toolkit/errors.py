@@ -116,4 +116,13 @@ class IssueLog:
 class PoolError(Exception):
     """A union pool or a member's bundle that cannot be used (wrong key or passphrase, a changed, cut,
     foreign or replayed bundle, an unknown member): the message names the file and says what was left
-    unchanged."""
+    unchanged; `kind` says which, for a page to say it in the reader's language.
+
+    Example:
+        >>> PoolError("b.gdb: not a gigdata bundle", "not_bundle").kind
+        'not_bundle'
+    """
+
+    def __init__(self, message: str, kind: str = "other") -> None:
+        super().__init__(message)
+        self.kind = kind

@@ -19,7 +19,8 @@ from toolkit.i18n import text
 from toolkit.metrics import metrics
 from toolkit.store import load_table, table_counts
 
-PAGES = ["start", "overview", "time_use", "pay", "dispatch", "ratings", "trips_map", "my_data", "pdf_report"]
+PAGES = ["start", "overview", "time_use", "pay", "dispatch", "ratings", "trips_map", "my_data", "pdf_report",
+         "share", "union"]
 TITLES = {
     "en": {
         "start": "See what the algorithm did with your time and pay",
@@ -31,6 +32,8 @@ TITLES = {
         "trips_map": "Map",
         "my_data": "My data",
         "pdf_report": "Report",
+        "share": "Share with my union",
+        "union": "Union pool",
     },
     "fr": {"overview": "Synthèse", "time_use": "Temps", "pay": "Rémunération", "my_data": "Mes données"},
 }

@@ -97,12 +97,13 @@ def open_bundle(data: bytes, private: bytes, name: str) -> OpenedBundle:
     from nacl.public import PrivateKey, SealedBox
 
     if not data.startswith(MAGIC):
-        raise PoolError(f"{name}: not a gigdata bundle (made with `gigdata share`); nothing was added")
+        raise PoolError(f"{name}: not a gigdata bundle (made with `gigdata share`); nothing was added",
+                        "not_bundle")
     try:
         inner = SealedBox(PrivateKey(private)).decrypt(data[len(MAGIC):])
     except CryptoError as exc:
         raise PoolError(f"{name}: cannot be opened with this pool's key: it was made for another union's "
-                        "key, or changed or cut after it was made; nothing was added") from exc
+                        "key, or changed or cut after it was made; nothing was added", "cannot_open") from exc
     try:
         with zipfile.ZipFile(io.BytesIO(inner)) as archive:
             header = json.loads(archive.read("bundle.json"))
@@ -114,7 +115,7 @@ def open_bundle(data: bytes, private: bytes, name: str) -> OpenedBundle:
                 tables[table] = _checked_table(archive, name, table, entry)
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, ValueError) as exc:
         raise PoolError(f"{name}: the bundle opened but its content is not readable ({exc}); "
-                        "nothing was added") from exc
+                        "nothing was added", "unreadable") from exc
     for key in ("bundle_id", "created_at", "identity", "exports"):
         if key not in header:
             raise PoolError(f"{name}: the bundle does not say its {key}; nothing was added")

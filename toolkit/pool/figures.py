@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ K_INTERNAL = 5
 POOL_MINIMUM = 20
 DOMINANCE = 0.5
 """A total is withheld where the largest member's share of it is above this."""
+PARALLEL_FROM = 8
+"""From this many members, members' months are computed on every core (one process per core)."""
 SHARE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0000001)
 TOTALS = ("jobs", "logged_in_h", "waiting_h", "engaged_h", "gross", "net", "refusal_sanctions",
           "refusal_blocked_h", "blocked_h")
@@ -78,13 +81,28 @@ def cell_check(values: list[float], k: int) -> str:
 def member_months(pool: Pool, config_file: Path | None = None) -> pd.DataFrame:
     """One row per member and local month: the member's own figures for that month (from the same
     functions as `gigdata metrics --worker`), the base of every collective figure."""
-    rows = []
-    for pid in pool.member_ids():
-        sel = Selection(pool.store, worker=pid, config_file=config_file)
-        rows += _months_of(sel, pid)
+    members = pool.member_ids()
+    rows: list[dict[str, Any]] = []
+    if len(members) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context) as workers:
+            for part in workers.map(_member_rows, [pool.store] * len(members), members,
+                                    [config_file] * len(members), chunksize=4):
+                rows += part
+    else:
+        for pid in members:
+            rows += _member_rows(pool.store, pid, config_file)
     columns = ["member", "month", "year", "currency", "partial", *TOTALS, *SPREAD, "minimum_wage_per_hour",
                "below_minimum_wage", "weeks", "weeks_below_minimum"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _member_rows(store: Path, pid: str, config_file: Path | None) -> list[dict[str, Any]]:
+    """One member's months (worker by worker: the pool is never in memory at once)."""
+    return _months_of(Selection(store, worker=pid, config_file=config_file), pid)
 
 
 def _months_of(sel: Selection, pid: str) -> list[dict[str, Any]]:

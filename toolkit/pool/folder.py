@@ -59,6 +59,7 @@ class Added:
     status: str  # "added", "merged", "refused"
     message: str
     rows: dict[str, int] = field(default_factory=dict)
+    kind: str | None = None  # why it was refused (`PoolError.kind`)
 
 
 class Pool:
@@ -139,8 +140,8 @@ class Pool:
             try:
                 results.append(self._add_one(Path(path), keys))
             except PoolError as exc:
-                self.log("refused", file_name=Path(path).name, reason=str(exc))
-                results.append(Added(Path(path).name, None, "refused", str(exc)))
+                self.log("refused", file_name=Path(path).name, reason=str(exc), kind=exc.kind)
+                results.append(Added(Path(path).name, None, "refused", str(exc), kind=exc.kind))
         return results
 
     def withdraw(self, member: str) -> dict[str, Any]:
@@ -241,7 +242,7 @@ class Pool:
             raise
         except (OSError, ValueError, pa.ArrowException) as exc:
             self._undo(made, before, pid)
-            raise PoolError(f"{name}: could not be filed ({exc}); the pool is as it was") from exc
+            raise PoolError(f"{name}: could not be filed ({exc}); the pool is as it was", "filing") from exc
         return written
 
     def _undo(self, made: list[str], before: set[str], pid: str) -> None:
@@ -287,7 +288,8 @@ def _refuse_replay(register: dict[str, Any], header: dict[str, Any], digest: str
         what = ("withdrawn with its member" if seen["status"] == "withdrawn"
                 else f"added to member {seen['member']}")
         raise PoolError(f"{name}: this bundle was already {what} on {seen['added_at'][:10]}: "
-                        "nothing was changed (a member shares again with a new bundle)")
+                        "nothing was changed (a member shares again with a new bundle)",
+                        "withdrawn" if seen["status"] == "withdrawn" else "replay")
 
 
 def _member_of(register: dict[str, Any], header: dict[str, Any],

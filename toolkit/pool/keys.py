@@ -175,4 +175,5 @@ def _read_secret(path: Path, passphrase: str, what: str) -> bytes:
     try:
         return bytes(SecretBox(_kdf(passphrase, salt, ops, mem)).decrypt(box))
     except CryptoError as exc:
-        raise PoolError(f"wrong passphrase for the pool's {what} ({path.name}): nothing was changed") from exc
+        raise PoolError(f"wrong passphrase for the pool's {what} ({path.name}): nothing was changed",
+                        "passphrase") from exc
