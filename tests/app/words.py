@@ -82,6 +82,8 @@ VISIBLE_TEXT_JS = """() => {
     const css = getComputedStyle(el);
     if (css.fontSize === "0px" || css.visibility === "hidden" || css.display === "none") continue;
     if (el.getClientRects().length === 0) continue;  // not laid out: hidden
+    const box = el.getBoundingClientRect();  // moved off the page until focused (Streamlit's own "Skip to
+    if (box.bottom <= 0 || box.right <= 0 || (box.width <= 1 && box.height <= 1)) continue;  // main content")
     parts.push(node.textContent);
   }
   return parts.join("\\n");
