@@ -191,6 +191,27 @@ def offers_per_hour(sel: Selection) -> dict[str, Any]:
                                   freq="week", tz=sel.zone)
 
 
+def lom(sel: Selection) -> dict[str, Any]:
+    """The seven LOM indicators of the selection's rows per local month (`toolkit.analytics.legal`), in the
+    selection's zone: the union's pooled indicators add these up member by member.
+
+    Example:
+        >>> from pathlib import Path
+        >>> from toolkit.selection import Selection
+        >>> lom(Selection(Path("/nonexistent-store")))["monthly"].empty
+        True
+    """
+    from toolkit.analytics.legal import lom_indicators
+
+    def frame(table: str) -> pd.DataFrame | None:
+        rows = sel.rows(table).reset_index(drop=True)
+        return None if rows.empty else rows
+
+    jobs = sel.rows("jobs").reset_index(drop=True)
+    return lom_indicators(jobs, frame("status_segments"), frame("earnings"), frame("offers"),
+                          frame("offer_windows"), tz=sel.zone)
+
+
 def _data_span(sel: Selection) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The local days the selection's data covers, as a UTC span (costs are prorated inside it)."""
     from toolkit.periods import local_day_span

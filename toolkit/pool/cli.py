@@ -196,16 +196,20 @@ def pool_metrics(
                                                "default: 10, or 5 with --internal).")] = None,
     config: Annotated[Path | None, typer.Option(help="TOML file overriding the default costs, "
                                                      "contribution rates and wage tables.")] = None,
+    published: Annotated[Path | None, typer.Option(help="TOML file of the LOM indicators the platform "
+                                                       "published, one table per year ([2025] …), shown "
+                                                       "next to the pool's.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Collective figures per month and per year; cells under k members or dominated by one are withheld."""
-    from toolkit.pool.figures import collective
+    from toolkit.pool.figures import collective, read_published
     from toolkit.pool.folder import Pool
 
     try:
         folder = Pool(pool)
         folder.check()
-        result = collective(folder, internal=internal, k=k, config_file=config)
+        platform = read_published(published) if published else None
+        result = collective(folder, internal=internal, k=k, config_file=config, published=platform)
     except (PoolError, ValueError) as exc:
         raise _fail("pool metrics", exc) from exc
     if as_json:
@@ -222,10 +226,13 @@ def pool_report(
     k: Annotated[int | None, typer.Option(help="Members needed per cell (only higher than 10).")] = None,
     config: Annotated[Path | None, typer.Option(help="TOML file overriding the default costs, "
                                                      "contribution rates and wage tables.")] = None,
+    published: Annotated[Path | None, typer.Option(help="TOML file of the LOM indicators the platform "
+                                                       "published, one table per year.")] = None,
 ) -> None:
     """The evidence pack: collective figures (export rules), method, chain of custody, members by
     pseudonym, and templates for a complaint and a labour-court filing; its SHA-256 goes in FILE.sha256."""
     from toolkit.i18n import LANGUAGES
+    from toolkit.pool.figures import read_published
     from toolkit.pool.folder import Pool
     from toolkit.pool.pack import evidence_pack, pack_digest
 
@@ -237,7 +244,9 @@ def pool_report(
     try:
         folder = Pool(pool)
         folder.check()
-        data = evidence_pack(folder, lang, fmt, k=k, config_file=config)  # type: ignore[arg-type]
+        platform = read_published(published) if published else None
+        data = evidence_pack(folder, lang, fmt, k=k, config_file=config,  # type: ignore[arg-type]
+                             published=platform)
     except (PoolError, ValueError) as exc:
         raise _fail("pool report", exc) from exc
     digest = pack_digest(data)
@@ -293,6 +302,17 @@ def _print_collective(result: dict[str, Any]) -> None:
                 _or(pooled.get("net_per_hour_logged_in"), "{:.2f}"),
                 _or(below and below["share"], "{:.0%}"), _or(weeks and weeks["share"], "{:.0%}"))
         console.print(table)
+    lom = Table("year", "currency", "duration/prestation min", "income/prestation", "wait/offer min",
+                "weekly h", "weekly income", "monthly h", "monthly income", title="LOM indicators (pool; "
+                "platform's published figure in brackets)")
+    for cell in result["years"]:
+        ours, theirs = cell.get("lom") or {}, cell.get("lom_published") or {}
+        lom.add_row(cell["period"], str(cell["currency"]), *[
+            _or(ours.get(name), "{:,.2f}") + (f" [{theirs[name]:,.2f}]" if name in theirs else "")
+            for name in ("mean_duration_min", "mean_income_per_prestation", "mean_wait_before_offer_min",
+                         "mean_weekly_duration_h", "mean_weekly_income", "mean_monthly_duration_h",
+                         "mean_monthly_income")])
+    console.print(lom)
     if result.get("per_member"):
         table = Table("member", "months", "jobs", "logged-in h", "gross/h", "unpaid share",
                       "offers/logged-in h", title="per member (internal view only)")

@@ -96,7 +96,7 @@ def member_months(pool: Pool, config_file: Path | None = None) -> pd.DataFrame:
         for pid in members:
             rows += _member_rows(pool.store, pid, config_file)
     columns = ["member", "month", "year", "currency", "partial", *TOTALS, *SPREAD, "minimum_wage_per_hour",
-               "below_minimum_wage", "weeks", "weeks_below_minimum"]
+               "below_minimum_wage", "weeks", "weeks_below_minimum", *LOM]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -111,6 +111,8 @@ def _months_of(sel: Selection, pid: str) -> list[dict[str, Any]]:
     if pay.empty:
         return []
     weeks = sel.figure("pay_by_period", "week")
+    legal = sel.figure("lom")["monthly"]
+    legal_by_month = {pd.Timestamp(m).strftime("%Y-%m"): row for m, row in legal.iterrows()}
     out = []
     for start, row in pay.iterrows():
         stamp = pd.Timestamp(start)
@@ -143,12 +145,97 @@ def _months_of(sel: Selection, pid: str) -> list[dict[str, Any]]:
             "weeks": int(len(whole)),
             "weeks_below_minimum": int(whole["below_minimum_wage"].fillna(False).astype(bool).sum())
             if len(whole) else 0,
+            **_lom_of(legal_by_month.get(stamp.strftime("%Y-%m"))),
         })
     return out
 
 
+LOM_SUMS = ("lom_prestations", "lom_duration_h", "lom_income", "lom_waiting_h", "lom_offers")
+LOM_MEANS = ("lom_weekly_duration_h", "lom_weekly_income", "lom_month_duration_h", "lom_month_income")
+LOM = LOM_SUMS + LOM_MEANS
+"""A member-month's parts of the seven LOM indicators (`toolkit.figures.lom`)."""
+LOM_POOLED = ("mean_duration_min", "mean_income_per_prestation", "mean_wait_before_offer_min",
+              "mean_weekly_duration_h", "mean_weekly_income", "mean_monthly_duration_h",
+              "mean_monthly_income")
+"""The seven indicators pooled, in the order of the décret (code des transports R1326-4 ff.)."""
+
+
+def _lom_of(row: Any) -> dict[str, float | None]:
+    if row is None:
+        return dict.fromkeys(LOM)
+    return {"lom_prestations": _num(row["prestations"]), "lom_duration_h": _num(row["duration_h"]),
+            "lom_income": _num(row["income"]), "lom_waiting_h": _num(row["waiting_h"]),
+            "lom_offers": _num(row["offers"]), "lom_weekly_duration_h": _num(row["mean_weekly_duration_h"]),
+            "lom_weekly_income": _num(row["mean_weekly_income"]),
+            "lom_month_duration_h": _num(row["duration_h"]), "lom_month_income": _num(row["income"])}
+
+
+def pooled_lom(group: pd.DataFrame, rules: Rules) -> dict[str, Any]:
+    """The seven LOM indicators over the members of one cell: 1-3 as ratios of pooled sums (duration and
+    income per prestation, waiting per offer received), 4-7 as means over members of their weekly and
+    monthly duration and income; each withheld under k members or where one member makes over half of
+    the sums it rests on."""
+    per_member = group.groupby("member")[[c for c in LOM_SUMS if c in group]].sum(min_count=1)
+
+    def released(column: str) -> float | None:
+        values = per_member[column].dropna().astype(float).tolist() if column in per_member else []
+        return float(np.sum(values)) if cell_check(values, rules.k) == "released" else None
+
+    prest, hours, income = released("lom_prestations"), released("lom_duration_h"), released("lom_income")
+    waiting, offers = released("lom_waiting_h"), released("lom_offers")
+
+    def mean_of(column: str) -> float | None:
+        values = group.groupby("member")[column].mean().dropna() if column in group else pd.Series()
+        return float(values.mean()) if len(values) >= rules.k else None
+
+    return {
+        "mean_duration_min": None if hours is None else _ratio(hours * 60.0, prest),
+        "mean_income_per_prestation": _ratio(income, prest),
+        "mean_wait_before_offer_min": None if waiting is None else _ratio(waiting * 60.0, offers),
+        "mean_weekly_duration_h": mean_of("lom_weekly_duration_h"),
+        "mean_weekly_income": mean_of("lom_weekly_income"),
+        "mean_monthly_duration_h": mean_of("lom_month_duration_h"),
+        "mean_monthly_income": mean_of("lom_month_income"),
+    }
+
+
+def read_published(path: Path) -> dict[str, dict[str, float]]:
+    """The LOM indicators a platform published, as the union entered them: a TOML file with one table per
+    year holding any of `LOM_POOLED` (e.g. `[2025]` then `mean_duration_min = 21.5`). A clear error
+    names what is wrong.
+
+    Example:
+        >>> import tempfile
+        >>> f = Path(tempfile.mkdtemp()) / "uber.toml"
+        >>> _ = f.write_text("[2025]\\nmean_duration_min = 21.5\\n")
+        >>> read_published(f)
+        {'2025': {'mean_duration_min': 21.5}}
+    """
+    import tomllib
+
+    try:
+        content = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path.name}: not a readable TOML file ({exc})") from exc
+    out: dict[str, dict[str, float]] = {}
+    for year, values in content.items():
+        if not (isinstance(year, str) and year.isdigit() and len(year) == 4 and isinstance(values, dict)):
+            raise ValueError(f"{path.name}: {year!r} is not a year table such as [2025]")
+        unknown = sorted(set(values) - set(LOM_POOLED))
+        if unknown:
+            raise ValueError(f"{path.name}: [{year}] names {', '.join(unknown)}, not a LOM indicator "
+                             f"(known: {', '.join(LOM_POOLED)})")
+        bad = [k for k, v in values.items() if isinstance(v, bool) or not isinstance(v, int | float)
+               or not np.isfinite(v) or v < 0]
+        if bad:
+            raise ValueError(f"{path.name}: [{year}] {', '.join(bad)} must be a number of 0 or more")
+        out[year] = {k: float(v) for k, v in values.items()}
+    return out
+
+
 def collective(pool: Pool, internal: bool = False, k: int | None = None,
-               config_file: Path | None = None, table: pd.DataFrame | None = None) -> dict[str, Any]:
+               config_file: Path | None = None, table: pd.DataFrame | None = None,
+               published: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
     """The pool's collective figures per month and per year under the disclosure rules.
 
     An export (`internal=False`) needs `POOL_MINIMUM` members; the internal view also lists each member's
@@ -175,6 +262,8 @@ def collective(pool: Pool, internal: bool = False, k: int | None = None,
                     cell["totals"][name] = None
                     cell["withheld"][name] = ("a month of this year is withheld: the year's total "
                                               "would give it")
+        if published and str(year) in published:
+            cell["lom_published"] = published[str(year)]
         out_years.append(cell)
     result: dict[str, Any] = {
         "view": "internal" if internal else "export", "k": rules.k, "dominance": DOMINANCE,
@@ -219,6 +308,10 @@ def pooled_pay_changes(pool: Pool, rules: Rules, measure: str = "per_km") -> dic
 def _member_year(group: pd.DataFrame) -> pd.DataFrame:
     """Each member's year from their months: totals summed, shares and hourly pay recomputed from them."""
     summed = group.groupby("member")[list(TOTALS)].sum(min_count=1)
+    present = [c for c in LOM_SUMS if c in group]
+    summed[present] = group.groupby("member")[present].sum(min_count=1)
+    means = [c for c in LOM_MEANS if c in group]
+    summed[means] = group.groupby("member")[means].mean()
     summed["unpaid_share"] = summed["waiting_h"] / summed["logged_in_h"].where(summed["logged_in_h"] > 0)
     summed["per_hour_logged_in"] = summed["gross"] / summed["logged_in_h"].where(summed["logged_in_h"] > 0)
     summed["per_hour_engaged"] = summed["gross"] / summed["engaged_h"].where(summed["engaged_h"] > 0)
@@ -278,6 +371,7 @@ def _cell(group: pd.DataFrame, rules: Rules, key: dict[str, Any]) -> dict[str, A
     cell["unpaid_share_histogram"] = [
         {"from": SHARE_BINS[i], "to": min(SHARE_BINS[i + 1], 1.0),
          "members": int(n) if n == 0 or n >= rules.k else None} for i, n in enumerate(counts)]
+    cell["lom"] = pooled_lom(group, rules)
     whole = group[~group["partial"].astype(bool)]
     below = whole.groupby("member")["below_minimum_wage"].apply(
         lambda s: None if s.isna().all() else bool(s.fillna(False).any())).dropna()

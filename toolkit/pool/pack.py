@@ -32,9 +32,11 @@ DEFINITION_KEYS = ("def_logged", "def_engaged", "def_net", "def_unpaid", "def_be
 
 
 def evidence_pack(pool: Pool, lang: str = "en", fmt: Format = "pdf", k: int | None = None,
-                  config_file: Path | None = None) -> bytes:
-    """The pack's bytes (PDF or XLSX). Refused (ValueError) for a pool under the export minimum."""
-    result = collective(pool, internal=False, k=k, config_file=config_file)
+                  config_file: Path | None = None,
+                  published: dict[str, dict[str, float]] | None = None) -> bytes:
+    """The pack's bytes (PDF or XLSX). Refused (ValueError) for a pool under the export minimum.
+    `published`: the platform's LOM indicators per year (`toolkit.pool.figures.read_published`)."""
+    result = collective(pool, internal=False, k=k, config_file=config_file, published=published)
     register = pool.register()
     sources = rate_sources(pool, config_file)
     tr = Translator(lang)
@@ -117,6 +119,13 @@ def _document(result: dict[str, Any], register: dict[str, Any], sources: list[st
                              low=tr.date(change["date_low"]), high=tr.date(change["date_high"]),
                              before=tr.number(change["before"], 2), after=tr.number(change["after"], 2),
                              relative=tr.percent(change["relative"], 0))))
+    doc.add(Heading(tr("pool.pack.lom"), 1, keep=True), Paragraph(tr("pool.pack.lom_intro")))
+    for cell in result["years"]:
+        rows = _lom_rows(cell, tr)
+        if rows:
+            doc.add(Heading(tr("pool.pack.lom_year", year=cell["period"], currency=cell["currency"]), 2),
+                    Table((tr("pool.pack.lom_col_indicator"), tr("pool.pack.lom_col_pool"),
+                           tr("pool.pack.lom_col_published")), rows, (0.6, 0.2, 0.2)))
     doc.add(Heading(tr("pool.pack.method"), 1, keep=True))
     for key in DEFINITION_KEYS:
         doc.add(Paragraph(tr(f"pool.pack.{key}")))
@@ -138,6 +147,24 @@ def _document(result: dict[str, Any], register: dict[str, Any], sources: list[st
         for part in tr(f"pool.pack.annex_{key}_text").strip().split("\n\n"):
             doc.add(Paragraph(part.strip()))
     return doc
+
+
+def _lom_rows(cell: dict[str, Any], tr: Translator) -> tuple[tuple[str, str, str], ...]:
+    """The year's seven indicators: the pool's (a dash when withheld) and the platform's published one."""
+    from toolkit.pool.figures import LOM_POOLED
+
+    ours, theirs = cell.get("lom") or {}, cell.get("lom_published") or {}
+    if cell.get("status") != "released":
+        return ()
+    money = {"mean_income_per_prestation", "mean_weekly_income", "mean_monthly_income"}
+
+    def shown(name: str, value: float | None) -> str:
+        if value is None:
+            return "—"
+        return tr.money(value, cell.get("currency")) if name in money else tr.number(value, 1)
+
+    return tuple((tr(f"pool.pack.lom_{n}"), shown(n, ours.get(n)), shown(n, theirs.get(n)))
+                 for n in LOM_POOLED)
 
 
 def _custody(register: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -195,6 +222,11 @@ def _workbook(result: dict[str, Any], register: dict[str, Any], sources: list[st
                                     *sources]})
     columns = ["date", "date_low", "date_high", "before", "after", "relative", "p_value"]
     changes = pd.DataFrame(result["pay_changes"].get("changes") or [], columns=columns)
+    lom = pd.DataFrame([{"year": c["period"], "currency": c["currency"], "indicator": name,
+                         "pool": (c.get("lom") or {}).get(name),
+                         "published": (c.get("lom_published") or {}).get(name)}
+                        for c in result["years"] for name in (c.get("lom") or {})])
     return to_xlsx_sheets({"about": about, "years": flat(result["years"]), "months": flat(result["months"]),
+                           "lom": lom,
                            "pay_changes": changes, "members": _members(register), "bundles": bundles,
                            "source_files": files})

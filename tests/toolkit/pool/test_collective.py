@@ -17,6 +17,7 @@ from toolkit.pool import Pool
 from toolkit.pool.figures import DOMINANCE, TOTALS, collective, member_months
 from toolkit.pool.keys import unlock
 from toolkit.selection import Selection
+from toolkit.store import load_table
 
 FEE_CUT = date(2021, 2, 22)
 PLANTED = "member-07"
@@ -64,6 +65,15 @@ def test_the_fee_cut_shows_on_its_day_and_the_planted_member_only_internally(poo
     # a year's totals are the sum of its released months
     year = next(c for c in released["years"] if c["period"] == "2021")
     assert year["totals"]["logged_in_h"] == pytest.approx(months["logged_in_h"].sum())
+    # the LOM indicators 1 and 2 of the year, recomputed from the pool's rows by their legal definitions
+    jobs = load_table(pool.store, "jobs")
+    done = jobs[(jobs["status"] == "completed") & jobs["picked_up_at"].notna()]
+    minutes = (done["dropped_off_at"] - done["picked_up_at"]).dt.total_seconds() / 60
+    assert year["lom"]["mean_duration_min"] == pytest.approx(minutes.mean())
+    pay = load_table(pool.store, "earnings")
+    legal = ["fare", "incentive", "commission", "adjustment", "fee"]  # décret 2021-501: tips left out
+    income = pay[pay["category"].isin(legal)]["amount"].sum()
+    assert year["lom"]["mean_income_per_prestation"] == pytest.approx(income / len(done))
 
 
 @pytest.mark.slow
@@ -151,18 +161,29 @@ def test_the_evidence_pack_reads_back_with_the_figures_and_the_chain_of_custody(
     runner = CliRunner(env={"COLUMNS": "200"})
     released = collective(pool)
     february = next(c for c in released["months"] if c["period"] == "2021-02")
+    published = tmp_path / "uber-2021.toml"
+    published.write_text("[2021]\nmean_duration_min = 37.25\n")  # what the platform said, as entered
     for lang, word in (("fr", "Chaîne de conservation"), ("en", "Chain of custody")):
         out = tmp_path / f"pack-{lang}.pdf"
-        made = runner.invoke(app, ["pool", "report", str(pool.folder), "--out", str(out), "--lang", lang])
+        made = runner.invoke(app, ["pool", "report", str(pool.folder), "--out", str(out), "--lang", lang,
+                                   "--published", str(published)])
         assert made.exit_code == 0, made.output
         digest = hashlib.sha256(out.read_bytes()).hexdigest()
         assert (tmp_path / f"pack-{lang}.pdf.sha256").read_text().split()[0] == digest
         with pdfplumber.open(out) as pdf:
             text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-        flat = " ".join(text.split())
+        text = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+        flat = text
         assert word in flat and ("Annexe A" if lang == "fr" else "Annex A") in flat
-        assert Translator(lang).integer(february["totals"]["jobs"]) in text  # as the pack writes it
-        assert Translator(lang).integer(february["members"]) in text
+        def said(value: str) -> str:  # as the pack writes it, spaces as pdfplumber reads them
+            return value.replace("\u202f", " ").replace("\xa0", " ")
+
+        tr = Translator(lang)
+        assert said(tr.integer(february["totals"]["jobs"])) in text
+        assert said(tr.integer(february["members"])) in text
+        assert said(tr.number(37.25, 1)) in text  # the platform's figure beside the pool's
+        year = next(c for c in released["years"] if c["period"] == "2021")
+        assert said(tr.number(year["lom"]["mean_duration_min"], 1)) in text
         for bundle in pool.register()["bundles"].values():  # every bundle's fingerprint, whole
             assert bundle["sha256"] in flat.replace(" ", "")
     book_path = tmp_path / "pack.xlsx"
