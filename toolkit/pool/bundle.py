@@ -41,6 +41,9 @@ FORMAT = "gigdata-bundle/1"
 MAX_BUNDLE_BYTES = 4 * 1024**3
 """The largest bundle `pool add` opens (a worker's five years with GPS is well under 1 GiB)."""
 MAX_TABLE_BYTES = 4 * 1024**3
+MAX_HEADER_BYTES = 64 * 1024**2
+"""Tables and the description are stored uncompressed inside the sealed zip, so no member can be larger
+than the bundle itself (no decompression bomb)."""
 
 
 @dataclass
@@ -106,7 +109,11 @@ def open_bundle(data: bytes, private: bytes, name: str) -> OpenedBundle:
                         "key, or changed or cut after it was made; nothing was added", "cannot_open") from exc
     try:
         with zipfile.ZipFile(io.BytesIO(inner)) as archive:
-            header = json.loads(archive.read("bundle.json"))
+            about = archive.getinfo("bundle.json")
+            if about.compress_type != zipfile.ZIP_STORED or about.file_size > MAX_HEADER_BYTES:
+                raise PoolError(f"{name}: the bundle's description is not one `gigdata share` writes; "
+                                "nothing was added", "unreadable")
+            header = json.loads(archive.read(about))
             if header.get("format") != FORMAT:
                 raise PoolError(f"{name}: bundle format {header.get('format')!r} is not one this version "
                                 f"reads ({FORMAT}); nothing was added")
@@ -126,6 +133,9 @@ def _checked_table(archive: zipfile.ZipFile, name: str, table: str, entry: dict[
     if table not in ALLOWED:
         raise PoolError(f"{name}: holds a table {table!r} that members never share; nothing was added")
     info = archive.getinfo(f"tables/{table}.parquet")
+    if info.compress_type != zipfile.ZIP_STORED:  # share stores; a compressed member could be a bomb
+        raise PoolError(f"{name}: table {table} is compressed inside the bundle, which `gigdata share` never "
+                        "does; nothing was added", "unreadable")
     if info.file_size > MAX_TABLE_BYTES:
         raise PoolError(f"{name}: table {table} is {info.file_size:,} bytes, over the limit")
     blob = archive.read(info)

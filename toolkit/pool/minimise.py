@@ -202,7 +202,8 @@ def _minimise_table(table: str, frame: pd.DataFrame, places: list[tuple[float, f
         for e, f in zip(frame["export_id"], frame["source_file"], strict=True)]
     for column in CODES.get(table, []):
         values = frame[column]
-        keep = values.isna() | values.astype(str).map(looks_like_code)
+        keep = pd.Series([v is None or (isinstance(v, float) and v != v) or looks_like_code(str(v))
+                          for v in values], index=values.index, dtype=bool)
         counts[f"{column}_removed"] = int((~keep).sum())
         frame[column] = values.where(keep, None)
     if table == "locations":

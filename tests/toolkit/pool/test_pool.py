@@ -311,3 +311,53 @@ def test_shared_times_are_minutes_and_ids_are_not_the_platforms(tmp_path: Path) 
     assert shared["extra"].isna().all() and shared["source_file"].str.startswith("sha256:").all()
     stamps = pd.to_datetime(shared["earned_at"].dropna())
     assert (stamps.dt.second == 0).all() and (stamps.dt.microsecond == 0).all()
+
+
+def test_a_bundle_compressed_inside_is_refused_as_a_possible_bomb(union: tuple[Pool, UnlockedKeys],
+                                                                 tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from nacl.public import PublicKey, SealedBox
+
+    from toolkit.pool.bundle import FORMAT, MAGIC
+    from toolkit.pool.keys import pool_public
+
+    pool, keys = union
+    inner = io.BytesIO()
+    blob = b"\0" * 5_000_000  # compresses to a few kB: what a bomb looks like
+    with zipfile.ZipFile(inner, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bundle.json", json.dumps({
+            "format": FORMAT, "bundle_id": "bomb", "created_at": "2026-12-03", "identity": {"kind": "content",
+                                                                                          "values": ["x"]},
+            "exports": [], "tables": {"jobs": {"rows": 1, "sha256": hashlib.sha256(blob).hexdigest()}}}),
+            compress_type=zipfile.ZIP_STORED)
+        archive.writestr("tables/jobs.parquet", blob)
+    bomb = tmp_path / "bomb.gdb"
+    bomb.write_bytes(MAGIC + bytes(SealedBox(PublicKey(pool_public(pool.folder))).encrypt(inner.getvalue())))
+    before = tree_digest(pool.folder)
+    [result] = pool.add([bomb], keys=keys)
+    assert result.status == "refused" and "compressed" in result.message
+    assert tree_digest(pool.folder) == before
+
+
+def test_every_bundled_sample_can_be_shared_and_filed(union: tuple[Pool, UnlockedKeys],
+                                                     tmp_path: Path) -> None:
+    from parsers.ingest import ingest_export
+    from toolkit.samples import SAMPLE_ZONES
+    from toolkit.store import table_counts
+
+    pool, keys = union
+    folder = Path(__file__).resolve().parents[3] / "sample_exports"
+    samples = sorted(p for p in folder.iterdir() if p.is_dir())
+    assert len(samples) >= 10
+    for sample in samples:
+        store = tmp_path / sample.name
+        report = ingest_export(sample, store, worker="me", tz=SAMPLE_ZONES.get(sample.name))
+        assert report.status == "ingested", (sample.name, report.error)
+        bundle = share_file(store, "me", pool.folder / "union.pub", tmp_path / f"{sample.name}.gdb")
+        [added] = pool.add([bundle], keys=keys)
+        assert added.status in ("added", "merged"), (sample.name, added.message)
+        own = table_counts(store).groupby("table")["rows"].sum().to_dict()
+        shared = {t: n for t, n in own.items() if t != "locations"}  # GPS fixes near home or shift ends stay
+        assert {t: added.rows.get(t) for t in shared} == shared, sample.name
