@@ -35,7 +35,7 @@ typecheck: setup
 	$(BIN)/mypy toolkit parsers
 
 unit: setup browser-deps
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 test: lint typecheck unit
 

@@ -41,6 +41,7 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Pool:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pool-of-30")  # one worker builds the 30 members
 def test_the_fee_cut_shows_on_its_day_and_the_planted_member_only_internally(pool: Pool) -> None:
     months = member_months(pool)
     released = collective(pool, table=months)
@@ -77,6 +78,7 @@ def test_the_fee_cut_shows_on_its_day_and_the_planted_member_only_internally(poo
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pool-of-30")  # one worker builds the 30 members
 def test_a_members_month_is_what_gigdata_metrics_says_for_that_member_and_month(pool: Pool) -> None:
     months = member_months(pool)
     for pid in pool.member_ids()[:3]:
@@ -146,6 +148,7 @@ def test_k_cannot_be_lowered(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pool-of-30")  # one worker builds the 30 members
 def test_the_evidence_pack_reads_back_with_the_figures_and_the_chain_of_custody(pool: Pool,
                                                                                 tmp_path: Path) -> None:
     import hashlib
