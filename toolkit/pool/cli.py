@@ -199,17 +199,27 @@ def pool_metrics(
     published: Annotated[Path | None, typer.Option(help="TOML file of the LOM indicators the platform "
                                                        "published, one table per year ([2025] …), shown "
                                                        "next to the pool's.")] = None,
+    deactivations: Annotated[Path | None, typer.Option(help="TOML file of members' deactivation days "
+                                                           "(\"pseudonym\" = 2025-03-02), beside those "
+                                                           "in their sanctions.")] = None,
+    until: Annotated[str | None, typer.Option(help="End of the lost-earnings estimate, YYYY-MM-DD "
+                                                  "(default: today).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Collective figures per month and per year; cells under k members or dominated by one are withheld."""
-    from toolkit.pool.figures import collective, read_published
+    from datetime import date
+
+    from toolkit.pool.figures import collective, read_deactivations, read_published
     from toolkit.pool.folder import Pool
 
     try:
         folder = Pool(pool)
         folder.check()
         platform = read_published(published) if published else None
-        result = collective(folder, internal=internal, k=k, config_file=config, published=platform)
+        days = read_deactivations(deactivations) if deactivations else None
+        end = date.fromisoformat(until) if until else None
+        result = collective(folder, internal=internal, k=k, config_file=config, published=platform,
+                            deactivations=days, until=end)
     except (PoolError, ValueError) as exc:
         raise _fail("pool metrics", exc) from exc
     if as_json:
@@ -228,11 +238,16 @@ def pool_report(
                                                      "contribution rates and wage tables.")] = None,
     published: Annotated[Path | None, typer.Option(help="TOML file of the LOM indicators the platform "
                                                        "published, one table per year.")] = None,
+    deactivations: Annotated[Path | None, typer.Option(help="TOML file of members' deactivation "
+                                                           "days.")] = None,
+    until: Annotated[str | None, typer.Option(help="End of the lost-earnings estimate, YYYY-MM-DD.")] = None,
 ) -> None:
     """The evidence pack: collective figures (export rules), method, chain of custody, members by
     pseudonym, and templates for a complaint and a labour-court filing; its SHA-256 goes in FILE.sha256."""
+    from datetime import date
+
     from toolkit.i18n import LANGUAGES
-    from toolkit.pool.figures import read_published
+    from toolkit.pool.figures import read_deactivations, read_published
     from toolkit.pool.folder import Pool
     from toolkit.pool.pack import evidence_pack, pack_digest
 
@@ -245,8 +260,10 @@ def pool_report(
         folder = Pool(pool)
         folder.check()
         platform = read_published(published) if published else None
+        days = read_deactivations(deactivations) if deactivations else None
         data = evidence_pack(folder, lang, fmt, k=k, config_file=config,  # type: ignore[arg-type]
-                             published=platform)
+                             published=platform, deactivations=days,
+                             until=date.fromisoformat(until) if until else None)
     except (PoolError, ValueError) as exc:
         raise _fail("pool report", exc) from exc
     digest = pack_digest(data)
@@ -313,6 +330,17 @@ def _print_collective(result: dict[str, Any]) -> None:
                          "mean_weekly_duration_h", "mean_weekly_income", "mean_monthly_duration_h",
                          "mean_monthly_income")])
     console.print(lom)
+    lost = result["lost_earnings"]
+    if lost["status"] == "released":
+        console.print(f"Lost earnings of {lost['members']} deactivated members until {lost['until']} "
+                      f"(estimate: {lost['method']}): {lost['total']:,.2f} {lost['currency']}, median "
+                      f"{lost['median_weekly']:,.2f} a week")
+    elif lost.get("reason"):
+        console.print(f"Lost earnings of deactivated members: not shown ({lost['reason']})")
+    for m in lost.get("per_member", []):
+        console.print(f"  {m['member']}: deactivated on {m['deactivated_on']}, "
+                      f"{_or(m['weekly_gross'], '{:,.2f}')} a week over {m['weeks_before']:.1f} weeks, "
+                      f"{_or(m['lost'], '{:,.2f}')} over {m['weeks_out']:.1f} weeks")
     if result.get("per_member"):
         table = Table("member", "months", "jobs", "logged-in h", "gross/h", "unpaid share",
                       "offers/logged-in h", title="per member (internal view only)")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,97 @@ def pooled_lom(group: pd.DataFrame, rules: Rules) -> dict[str, Any]:
     }
 
 
+LOST_WEEKS = 12
+"""Weeks of earnings before a deactivation whose weekly mean is taken as what the member would have kept
+earning (FareShare, Rao et al. 2025, after Washington State's 12-week rule; its exact legal formula is
+not checked here: the figure is an estimate and says so)."""
+
+
+def deactivation_days(pool: Pool, given: dict[str, date] | None = None) -> dict[str, date]:
+    """Each deactivated member's deactivation day: the day the union entered (`given`, by pseudonym),
+    else the first local day of a `deactivation` in the member's sanctions."""
+    found = dict(given or {})
+    for pid in pool.member_ids():
+        if pid in found:
+            continue
+        sel = Selection(pool.store, worker=pid)
+        rows = sel.raw("sanctions")
+        rows = rows[(rows["kind"] == "deactivation") & rows["at"].notna()]
+        if len(rows):
+            found[pid] = pd.Timestamp(rows["at"].min()).tz_convert(sel.zone).date()
+    return {pid: day for pid, day in found.items() if pid in set(pool.member_ids())}
+
+
+def lost_earnings(pool: Pool, rules: Rules, given: dict[str, date] | None = None,
+                  until: date | None = None, config_file: Path | None = None) -> dict[str, Any]:
+    """Estimated earnings lost by deactivated members (the 12-week method): per member, the mean weekly
+    gross pay (`toolkit.figures.pay`: earnings minus tips and taxes) over the `LOST_WEEKS` local weeks
+    before the deactivation day (fewer when the data starts later: said), times the weeks from that day to
+    `until` (default today). Pooled: members, the total and the median weekly figure, under the cell
+    rules; per member in the internal view only."""
+    days = deactivation_days(pool, given)
+    end = until or date.today()
+    members = []
+    for pid, day in sorted(days.items()):
+        sel = Selection(pool.store, worker=pid, config_file=config_file)
+        data = sel.data_days
+        first = day - timedelta(weeks=LOST_WEEKS)
+        if data is not None:
+            first = max(first, data[0])
+        weeks = (day - first).days / 7
+        before = sel.with_period(first, day - timedelta(days=1)) if weeks > 0 else None
+        gross = None if before is None else before.figure("pay").get("gross")
+        weekly = None if gross is None or weeks <= 0 else gross / weeks
+        out_weeks = max(0.0, (end - day).days / 7)
+        members.append({"member": pid, "deactivated_on": str(day), "weeks_before": weeks,
+                        "weekly_gross": weekly, "weeks_out": out_weeks,
+                        "lost": None if weekly is None else weekly * out_weeks,
+                        "currency": sel.figure("currency")})
+    known = [m for m in members if m["lost"] is not None]
+    result: dict[str, Any] = {
+        "method": (f"mean weekly gross pay over the {LOST_WEEKS} local weeks before the deactivation (fewer "
+                   "when the data starts later), times the weeks from the deactivation to the end date; an "
+                   "estimate: it assumes the member would have kept working as before, and the exact "
+                   "formula of Washington's 12-week rule was not checked"),
+        "until": str(end), "members": len(known) if len(known) >= rules.k else None,
+    }
+    if len({m["currency"] for m in known}) > 1:
+        result.update(status="not_computed", reason="the members are paid in several currencies")
+    elif cell_check([float(m["lost"]) for m in known], rules.k) != "released":
+        result.update(status="withheld", reason=f"fewer than {rules.k} deactivated members with earnings, "
+                                                "or one of them over half of the total")
+    else:
+        result.update(status="released", currency=known[0]["currency"],
+                      total=float(sum(m["lost"] for m in known)),
+                      median_weekly=float(np.median([m["weekly_gross"] for m in known])))
+    if rules.internal:
+        result["per_member"] = members
+    return result
+
+
+def read_deactivations(path: Path) -> dict[str, date]:
+    """Deactivation days the union knows (from the members' notices): a TOML file of
+    `"pseudonym" = 2025-03-02` lines. A clear error names what is wrong.
+
+    Example:
+        >>> import tempfile
+        >>> f = Path(tempfile.mkdtemp()) / "d.toml"
+        >>> _ = f.write_text('"6de36a39d909c1ebfa5b55c8e6fdc308" = 2025-03-02\\n')
+        >>> read_deactivations(f)
+        {'6de36a39d909c1ebfa5b55c8e6fdc308': datetime.date(2025, 3, 2)}
+    """
+    import tomllib
+
+    try:
+        content = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path.name}: not a readable TOML file ({exc})") from exc
+    bad = [k for k, v in content.items() if not isinstance(v, date) or isinstance(v, datetime)]
+    if bad:
+        raise ValueError(f"{path.name}: {', '.join(bad[:3])} must be given a day such as 2025-03-02")
+    return dict(content)
+
+
 def read_published(path: Path) -> dict[str, dict[str, float]]:
     """The LOM indicators a platform published, as the union entered them: a TOML file with one table per
     year holding any of `LOM_POOLED` (e.g. `[2025]` then `mean_duration_min = 21.5`). A clear error
@@ -235,7 +327,8 @@ def read_published(path: Path) -> dict[str, dict[str, float]]:
 
 def collective(pool: Pool, internal: bool = False, k: int | None = None,
                config_file: Path | None = None, table: pd.DataFrame | None = None,
-               published: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
+               published: dict[str, dict[str, float]] | None = None,
+               deactivations: dict[str, date] | None = None, until: date | None = None) -> dict[str, Any]:
     """The pool's collective figures per month and per year under the disclosure rules.
 
     An export (`internal=False`) needs `POOL_MINIMUM` members; the internal view also lists each member's
@@ -273,6 +366,7 @@ def collective(pool: Pool, internal: bool = False, k: int | None = None,
         "definitions": DEFINITIONS,
     }
     result["pay_changes"] = pooled_pay_changes(pool, rules)
+    result["lost_earnings"] = lost_earnings(pool, rules, deactivations, until, config_file)
     if internal:
         result["per_member"] = _per_member(pool, months, config_file)
     return result

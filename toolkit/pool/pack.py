@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,10 +33,16 @@ DEFINITION_KEYS = ("def_logged", "def_engaged", "def_net", "def_unpaid", "def_be
 
 def evidence_pack(pool: Pool, lang: str = "en", fmt: Format = "pdf", k: int | None = None,
                   config_file: Path | None = None,
-                  published: dict[str, dict[str, float]] | None = None) -> bytes:
+                  published: dict[str, dict[str, float]] | None = None,
+                  deactivations: dict[str, date] | None = None, until: date | None = None) -> bytes:
     """The pack's bytes (PDF or XLSX). Refused (ValueError) for a pool under the export minimum.
-    `published`: the platform's LOM indicators per year (`toolkit.pool.figures.read_published`)."""
-    result = collective(pool, internal=False, k=k, config_file=config_file, published=published)
+    `published`: the platform's LOM indicators per year (`toolkit.pool.figures.read_published`);
+    `deactivations` and `until`: for the lost-earnings estimate (`toolkit.pool.figures.lost_earnings`)."""
+    from toolkit.pool.figures import deactivation_days
+
+    result = collective(pool, internal=False, k=k, config_file=config_file, published=published,
+                        deactivations=deactivations, until=until)
+    deactivated = bool(deactivation_days(pool, deactivations))
     register = pool.register()
     sources = rate_sources(pool, config_file)
     tr = Translator(lang)
@@ -44,7 +50,7 @@ def evidence_pack(pool: Pool, lang: str = "en", fmt: Format = "pdf", k: int | No
         return _workbook(result, register, sources, tr)
     from toolkit.report.pdf import render_pdf
 
-    return render_pdf(_document(result, register, sources, tr))
+    return render_pdf(_document(result, register, sources, tr, deactivated))
 
 
 def rate_sources(pool: Pool, config_file: Path | None = None) -> list[str]:
@@ -95,7 +101,8 @@ def _cells(cell: dict[str, Any], tr: Translator) -> tuple[str, ...]:
             dash if not weeks else tr.percent(weeks["share"]))
 
 
-def _document(result: dict[str, Any], register: dict[str, Any], sources: list[str], tr: Translator) -> Any:
+def _document(result: dict[str, Any], register: dict[str, Any], sources: list[str], tr: Translator,
+              deactivated: bool = True) -> Any:
     from toolkit.report.document import Document, Heading, Paragraph, Table
 
     generated = tr.date(datetime.now(UTC).date().isoformat())
@@ -126,6 +133,17 @@ def _document(result: dict[str, Any], register: dict[str, Any], sources: list[st
             doc.add(Heading(tr("pool.pack.lom_year", year=cell["period"], currency=cell["currency"]), 2),
                     Table((tr("pool.pack.lom_col_indicator"), tr("pool.pack.lom_col_pool"),
                            tr("pool.pack.lom_col_published")), rows, (0.6, 0.2, 0.2)))
+    lost = result["lost_earnings"]
+    doc.add(Heading(tr("pool.pack.lost"), 1, keep=True),
+            Paragraph(tr("pool.pack.lost_method", until=tr.date(lost["until"]))))
+    if lost["status"] == "released":
+        doc.add(Paragraph(tr("pool.pack.lost_released", members=tr.integer(lost["members"]),
+                             total=tr.money(lost["total"], lost["currency"]), until=tr.date(lost["until"]),
+                             weekly=tr.money(lost["median_weekly"], lost["currency"]))))
+    elif lost["status"] == "withheld" and deactivated:
+        doc.add(Paragraph(tr("pool.pack.lost_withheld", k=result["k"])))
+    else:
+        doc.add(Paragraph(tr("pool.pack.lost_none")))
     doc.add(Heading(tr("pool.pack.method"), 1, keep=True))
     for key in DEFINITION_KEYS:
         doc.add(Paragraph(tr(f"pool.pack.{key}")))

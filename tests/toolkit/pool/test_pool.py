@@ -15,7 +15,14 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from tests.toolkit.pool.members import PASSPHRASE, member_store, share_file, tree_digest
+from tests.toolkit.pool.members import (
+    CANARIES,
+    PASSPHRASE,
+    member_store,
+    plant_canaries,
+    share_file,
+    tree_digest,
+)
 from toolkit.cli import app
 from toolkit.errors import PoolError
 from toolkit.geo import distance_m, home_anchor
@@ -68,29 +75,6 @@ def test_codes_leave_and_free_text_does_not() -> None:
         assert not looks_like_code(text), text
 
 
-def _plant_canaries(export: Path) -> None:
-    """Direct identifiers and free text in every file of a sample export, as real exports carry them."""
-    planted = {"Driver first name": "Zephyrine", "Driver surname": "Canarywood",
-               "email": "canary@example.org",
-               "Phone": "+44 7700 900123", "license_plate": "AB12 CDE", "IP Address": "203.0.113.77",
-               "driver_uuid": "c0ffee00-1111-2222-3333-444455556666",
-               "Support note": "Zephyrine Canarywood wrote from canary@example.org"}
-    for path in export.rglob("*.csv"):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        if len(lines) < 2:
-            continue
-        sep = ";" if lines[0].count(";") > lines[0].count(",") else ","
-        lines[0] += sep + sep.join(planted)
-        lines[1:] = [line + sep + sep.join(planted.values()) for line in lines[1:]]
-        if "Restrictions" in path.name:  # a rule in free text naming a phone and a plate
-            lines[1] = lines[1].replace("consecutiveReject", "Call +44 7700 900123 about AB12 CDE")
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-CANARIES = ("Zephyrine", "Canarywood", "canary@example.org", "7700 900123", "AB12 CDE", "203.0.113.77",
-            "c0ffee00-1111-2222-3333-444455556666")
-
-
 def _every_text(folder: Path) -> str:
     """Every byte written under `folder`, Parquet files read back as their values (they are compressed)."""
     parts = []
@@ -112,7 +96,7 @@ def test_no_planted_identifier_reaches_anything_the_union_writes(tmp_path: Path)
     export = tmp_path / "Zephyrine_Canarywood_uber"
     write_sample("uber", export, layout="sar-fr-2021",
                  params=layout_params("uber", "sar-fr-2021", days=10, seed=4))
-    _plant_canaries(export)
+    plant_canaries(export)
     store = tmp_path / "store"
     assert ingest_export(export, store, worker="Zephyrine").status == "ingested"
     pool, _ = Pool.init(tmp_path / "pool", PASSPHRASE)
