@@ -161,8 +161,8 @@ class Pool:
             with store_lock(self.store):
                 files = delete_worker(self.store, pid)
             entry = register["members"].pop(pid)
-            for bundle in entry["bundles"]:
-                register["bundles"][bundle]["status"] = "withdrawn"
+            for bundle in entry["bundles"]:  # kept: its id and hash, so that it is refused if sent again
+                register["bundles"][bundle].update(status="withdrawn", exports=[], tables={})
             register["withdrawn"][pid] = {"at": _now(), "rows": rows, "bundles": entry["bundles"]}
             _write_json_atomically(self.folder, REGISTER, register)
             self.log("withdrawn", member=pid, rows=rows, files=files)

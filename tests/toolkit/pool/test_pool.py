@@ -253,6 +253,8 @@ def test_withdraw_removes_a_member_and_their_bundle_stays_refused(union: tuple[P
         assert added.member not in load_table(pool.store, table)["worker_id"].unique()
     [replayed] = pool.add([bundle], keys=keys)
     assert replayed.status == "refused" and "withdrawn" in replayed.message
+    kept = pool.register()["bundles"][receipt_id]  # only what refuses a replay stays: no file hashes
+    assert kept["exports"] == [] and kept["tables"] == {} and added.member not in pool.register()["members"]
     again = runner.invoke(app, ["pool", "withdraw", str(pool.folder), added.member])
     assert again.exit_code == 2 and "withdrawn on" in again.output
 
