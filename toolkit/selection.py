@@ -112,11 +112,13 @@ class Selection:
     preset: Config | None = field(default=None, kw_only=True, compare=False, hash=False, repr=False)
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, hash=False, repr=False)
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _whole: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __init__(self, store: Path, worker: str | None = None, platform: str | None = None,
                  start: date | None = None, end: date | None = None, *, zone: str | None = None,
                  config_file: Path | None = None, overrides: tuple[tuple[str, Any], ...] = (),
-                 preset: Config | None = None, _tables: dict[str, pd.DataFrame] | None = None) -> None:
+                 preset: Config | None = None, _tables: dict[str, pd.DataFrame] | None = None,
+                 _whole: dict[tuple[Any, ...], Any] | None = None) -> None:
         if (start is None) != (end is None):
             raise ValueError("a period needs both its first and its last day")
         if start is not None and end is not None and end < start:
@@ -127,7 +129,7 @@ class Selection:
                             ("start", start), ("end", end), ("zone_given", zone),
                             ("config_file", config_file), ("overrides", tuple(overrides)),
                             ("preset", preset), ("_tables", {} if _tables is None else _tables),
-                            ("_memo", {})):
+                            ("_memo", {}), ("_whole", {} if _whole is None else _whole)):
             object.__setattr__(self, name, value)
 
     def with_period(self, start: date | None, end: date | None) -> Selection:
@@ -139,13 +141,16 @@ class Selection:
         """
         return Selection(self.store, self.worker, self.platform, start, end, zone=self.zone_given,
                          config_file=self.config_file, overrides=self.overrides, preset=self.preset,
-                         _tables=self._tables)
+                         _tables=self._tables, _whole=self._whole)
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """`compute()` once per selection and `key` (how every figure of the selection is kept)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]  # type: ignore[no-any-return]
+        """`compute()` once per selection and `key` (how every figure of the selection is kept). The
+        figures over all the data are kept once for every period of the same data (`with_period`), so a
+        period's figure that needs the whole data's (its covered days) does not compute it again."""
+        memo = self._memo if self.start is not None else self._whole
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]  # type: ignore[no-any-return]
 
     # --- what the selection is ---------------------------------------------------------------------
 
