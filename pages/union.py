@@ -14,7 +14,7 @@ import streamlit as st
 from pages import common
 from toolkit.errors import PoolError
 from toolkit.pool import Pool
-from toolkit.pool.figures import POOL_MINIMUM, collective
+from toolkit.pool.figures import POOL_MINIMUM, collective, refresh
 from toolkit.pool.keys import pool_public, public_code
 from toolkit.pool.pack import evidence_pack, pack_digest
 from toolkit.words import platform_words
@@ -84,6 +84,9 @@ if st.button(tr("union.add"), type="primary", disabled=not uploads, key="union-a
         except PoolError as exc:
             say_error(exc)
             results = []
+    if any(outcome.status != "refused" for outcome in results):
+        with st.spinner(tr("union.computing")):
+            refresh(pool)
     for outcome in results:
         if outcome.status == "refused":
             say_error(PoolError(outcome.message, outcome.kind or "other"))

@@ -51,6 +51,7 @@ _BODY: dict[str, list[tuple[str, pa.DataType]]] = {
     "status_segments": [
         ("state", STR), ("raw_state", STR), ("start_at", UTC_TS), ("end_at", UTC_TS),
         ("start_lat", F64), ("start_lon", F64), ("end_lat", F64), ("end_lon", F64),
+        ("jobs_reported", I64),
     ],
     "jobs": [
         ("job_id", STR), ("kind", STR), ("product", STR), ("status", STR), ("raw_status", STR),

@@ -97,6 +97,7 @@ def _segments(sessions: list[Session], place: _Placer) -> pd.DataFrame:
         "state": "online", "raw_state": "session",
         "start_at": place.times([s.start for s in sessions]),
         "end_at": place.times([s.end for s in sessions]),
+        "jobs_reported": pd.Series([s.orders for s in sessions], dtype="Int64"),
         "source_row": pd.Series([s.position for s in sessions], dtype="int64"),
         "extra": [_extra_of(s) for s in sessions],
     }, index=pd.RangeIndex(len(sessions)))

@@ -46,7 +46,7 @@ def make(table: str, rows: list[Row], export_id: str, worker: str = "w1", platfo
         elif pa.types.is_floating(field.type):
             columns[field.name] = pd.Series(values, dtype="float64")
         elif pa.types.is_integer(field.type):
-            columns[field.name] = pd.Series(values, dtype="int64")
+            columns[field.name] = pd.Series(values, dtype="Int64")
         else:
             columns[field.name] = pd.Series(values, dtype=object)
     return conform(pd.DataFrame(columns), table)
@@ -388,3 +388,25 @@ def test_sigkill_during_write_or_commit_never_loses_committed_data(tmp_path: Pat
         committed |= keys_of(tables["earnings"])
         assert st.verify(store) == [] and stored_keys(store) == committed
     assert killed >= 12
+
+
+def test_a_file_written_before_a_column_was_added_reads_it_as_null(tmp_path: Path) -> None:
+    segment = {"state": "online", "start_at": "2024-03-01T08:00:00Z", "end_at": "2024-03-01T09:00:00Z"}
+    ingest(tmp_path, "old", {"status_segments": [segment]})
+    path = next(tmp_path.glob("status_segments/*/*/old.parquet"))
+    older = pq.read_table(path).drop_columns(["jobs_reported"])  # the layout of an earlier version
+    pq.write_table(older, path)
+    later = {**segment, "start_at": "2024-03-02T08:00:00Z", "end_at": "2024-03-02T09:00:00Z",
+             "jobs_reported": 3}
+    ingest(tmp_path, "new", {"status_segments": [later]})
+    frame = st.load_table(tmp_path, "status_segments")
+    by_export = frame.set_index("export_id")["jobs_reported"]
+    assert pd.isna(by_export["old"]) and by_export["new"] == 3
+    con = st.connect(tmp_path)
+    assert con.sql("SELECT count(*), sum(jobs_reported) FROM status_segments").fetchall() == [(2, 3)]
+    only_old = tmp_path / "only-old"
+    ingest(only_old, "old", {"status_segments": [segment]})
+    path = next(only_old.glob("status_segments/*/*/old.parquet"))
+    pq.write_table(pq.read_table(path).drop_columns(["jobs_reported"]), path)
+    rel = st.connect(only_old).sql("SELECT * FROM status_segments")
+    assert rel.columns == TABLES["status_segments"].names and rel.fetchall()[0][-1] is None

@@ -141,6 +141,13 @@ def pool_add(
     for result in results:
         style = "red" if result.status == "refused" else "green"
         console.print(f"[{style}]{result.status}[/] {escape(result.message)}")
+    if any(r.status != "refused" for r in results):
+        from toolkit.pool.figures import refresh
+
+        with console.status("Computing the new members' figures…"):
+            computed = refresh(Pool(pool))
+        console.print(f"Figures computed for {computed} member(s); kept in {escape(str(pool / 'figures'))} "
+                      "until their data or the software changes.")
     if any(r.status == "refused" for r in results):
         raise typer.Exit(code=1)
 
@@ -204,6 +211,11 @@ def pool_metrics(
                                                            "in their sanctions.")] = None,
     until: Annotated[str | None, typer.Option(help="End of the lost-earnings estimate, YYYY-MM-DD "
                                                   "(default: today).")] = None,
+    dp: Annotated[float | None, typer.Option(
+        "--dp", help="Also a differentially private release spending this ε of the pool's budget (export "
+                     "only).")] = None,
+    dp_scale: Annotated[str, typer.Option("--dp-scale", help="Cells of the private release: year or "
+                                                             "month.")] = "year",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Collective figures per month and per year; cells under k members or dominated by one are withheld."""
@@ -218,8 +230,16 @@ def pool_metrics(
         platform = read_published(published) if published else None
         days = read_deactivations(deactivations) if deactivations else None
         end = date.fromisoformat(until) if until else None
+        if dp is not None and internal:
+            raise ValueError("--dp is a release that leaves the union: use it without --internal")
         result = collective(folder, internal=internal, k=k, config_file=config, published=platform,
                             deactivations=days, until=end)
+        if dp is not None:
+            from toolkit.pool.figures import member_months
+            from toolkit.pool.private import dp_release
+
+            months = member_months(folder, config)
+            result["dp"] = dp_release(folder, dp, months, result["k"], dp_scale, config)
     except (PoolError, ValueError) as exc:
         raise _fail("pool metrics", exc) from exc
     if as_json:
@@ -330,6 +350,24 @@ def _print_collective(result: dict[str, Any]) -> None:
                          "mean_weekly_duration_h", "mean_weekly_income", "mean_monthly_duration_h",
                          "mean_monthly_income")])
     console.print(lom)
+    invoices = result["invoice_years"]
+    if invoices["status"] == "released":
+        table = Table("year", "currency", "members", "shifts", "orders", "hours", "pay", "basic pay", "pay/h",
+                      "basic/h", "orders/h", "shifts < £10/h", "shifts < min. wage",
+                      title="invoices: the IWGB / Bureau Local yearly table")
+        for cell in invoices["years"]:
+            totals, ratios = cell["totals"], cell.get("ratios", {})
+            table.add_row(str(cell["year"]), str(cell["currency"]), _or(cell["riders"], "{:,}", "< k"),
+                          _or(totals.get("shifts"), "{:,.0f}"), _or(totals.get("orders"), "{:,.0f}"),
+                          _or(totals.get("hours"), "{:,.1f}"), _or(totals.get("pay"), "{:,.2f}"),
+                          _or(totals.get("basic_pay"), "{:,.2f}"), _or(ratios.get("hourly_pay"), "{:.2f}"),
+                          _or(ratios.get("hourly_basic_pay"), "{:.2f}"),
+                          _or(ratios.get("orders_per_hour"), "{:.2f}"),
+                          _or(ratios.get("shifts_below_ten_share"), "{:.0%}"),
+                          _or(ratios.get("shifts_below_minimum_share"), "{:.0%}"))
+        console.print(table)
+    if result.get("dp"):
+        _print_private(console, result["dp"])
     lost = result["lost_earnings"]
     if lost["status"] == "released":
         console.print(f"Lost earnings of {lost['members']} deactivated members until {lost['until']} "
@@ -350,6 +388,31 @@ def _print_collective(result: dict[str, Any]) -> None:
                           _or(m["offers_per_logged_in_h"], "{:.2f}"))
         console.print(table)
     console.print("— withheld (too few members, or one member over half the total)")
+
+
+def _print_private(console: Console, release: dict[str, Any]) -> None:
+    budget = release["budget"]
+    table = Table(release["scale"], "currency", "members", "logged-in h", "unpaid share", "gross",
+                  "gross/logged-in h", "net/logged-in h",
+                  title=f"differentially private release: ε = {release['epsilon']:g}, "
+                        f"δ = {release['delta']:.1e}"
+                        " (± the 95 % accuracy of each figure)")
+    for cell in release["cells"]:
+        totals, ratios = cell["totals"], cell["ratios"]
+
+        def noisy(entry: dict[str, float], fmt: str = "{:,.0f}") -> str:
+            return f"{fmt.format(entry['value'])} ± {fmt.format(entry['accuracy'])}"
+
+        table.add_row(str(cell["period"]), str(cell["currency"]), noisy(cell["members"]),
+                      noisy(totals["logged_in_h"]), _or(ratios["unpaid_share"], "{:.0%}"),
+                      noisy(totals["gross"]), _or(ratios["per_hour_logged_in"], "{:.2f}"),
+                      _or(ratios["net_per_hour_logged_in"], "{:.2f}"))
+    console.print(table)
+    if not release["cells"]:
+        console.print("No cell of the private release reached k members after noise.")
+    console.print(f"Privacy budget of the pool: ε {budget['spent']:g} spent of {budget['total']:g} "
+                  f"({budget['left']:g} left, {len(budget['releases'])} release(s)); a figure whose ± is "
+                  "larger than itself says nothing: the pool is too small for this ε.")
 
 
 def _or(value: Any, fmt: str, missing: str = "—") -> str:

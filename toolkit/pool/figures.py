@@ -26,7 +26,12 @@ Example:
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import os
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -34,8 +39,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from toolkit.pool.folder import Pool
+from toolkit.pool.folder import CACHE, Pool
+from toolkit.pool.invoices import invoice_years
 from toolkit.selection import Selection, export_zone
 
 K_EXPORT = 10
@@ -81,29 +89,146 @@ def cell_check(values: list[float], k: int) -> str:
 
 def member_months(pool: Pool, config_file: Path | None = None) -> pd.DataFrame:
     """One row per member and local month: the member's own figures for that month (from the same
-    functions as `gigdata metrics --worker`), the base of every collective figure."""
+    functions as `gigdata metrics --worker`), the base of every collective figure.
+
+    Each member's months are kept in `POOL/figures/<pseudonym>.parquet` under a key made of what the member
+    sent (their bundles), the costs file and the code that computes them; a member whose key changed (a new
+    bundle, another costs file, another version of gigdata) is computed again, the others are read back.
+    `gigdata pool add` computes the new members' months at once (`refresh`)."""
+    return kept_figures(pool, config_file).months
+
+
+def refresh(pool: Pool, config_file: Path | None = None) -> int:
+    """Compute and keep the months of every member whose kept figures are missing or out of date (after
+    `Pool.add`); the number computed."""
+    return kept_figures(pool, config_file).computed
+
+
+MONTH_COLUMNS = ["member", "month", "year", "currency", "partial", *TOTALS, *SPREAD, "minimum_wage_per_hour",
+                 "below_minimum_wage", "weeks", "weeks_below_minimum"]
+
+
+@dataclass
+class Kept:
+    """Every member's months and whole-data facts (offers per logged-in hour, deactivation day)."""
+
+    months: pd.DataFrame
+    facts: dict[str, dict[str, Any]]
+    computed: int
+
+
+def kept_figures(pool: Pool, config_file: Path | None = None) -> Kept:
+    """The members' months and facts, read back where kept and up to date, computed (on every core from
+    `PARALLEL_FROM` members) and kept where not."""
+    register = pool.register()["members"]
     members = pool.member_ids()
-    rows: list[dict[str, Any]] = []
+    keys = {pid: _member_key(register[pid], config_file) for pid in members}
+    frames: dict[str, pd.DataFrame] = {}
+    facts: dict[str, dict[str, Any]] = {}
+    missing = []
+    for pid in members:
+        kept = _read_kept(pool, pid, keys[pid])
+        if kept is None:
+            missing.append(pid)
+        else:
+            frames[pid], facts[pid] = kept
+    for pid, (rows, own) in _compute(pool, missing, config_file):
+        frame = pd.DataFrame(rows, columns=MONTH_COLUMNS + list(LOM))
+        _keep(pool, pid, keys[pid], frame, own)
+        frames[pid], facts[pid] = frame, own
+    parts = [frames[pid] for pid in members if len(frames[pid])]
+    table = (pd.concat(parts, ignore_index=True) if parts
+             else pd.DataFrame(columns=MONTH_COLUMNS + list(LOM)))
+    return Kept(table, facts, len(missing))
+
+
+def _compute(pool: Pool, members: list[str], config_file: Path | None) -> Iterator[tuple[str, Computed]]:
     if len(members) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context) as workers:
-            for part in workers.map(_member_rows, [pool.store] * len(members), members,
-                                    [config_file] * len(members), chunksize=4):
-                rows += part
+            yield from zip(members, workers.map(_member_rows, [pool.store] * len(members), members,
+                                                [config_file] * len(members), chunksize=4), strict=True)
     else:
         for pid in members:
-            rows += _member_rows(pool.store, pid, config_file)
-    columns = ["member", "month", "year", "currency", "partial", *TOTALS, *SPREAD, "minimum_wage_per_hour",
-               "below_minimum_wage", "weeks", "weeks_below_minimum", *LOM]
-    return pd.DataFrame(rows, columns=columns)
+            yield pid, _member_rows(pool.store, pid, config_file)
 
 
-def _member_rows(store: Path, pid: str, config_file: Path | None) -> list[dict[str, Any]]:
-    """One member's months (worker by worker: the pool is never in memory at once)."""
-    return _months_of(Selection(store, worker=pid, config_file=config_file), pid)
+def _member_key(entry: dict[str, Any], config_file: Path | None) -> str:
+    """What a member's months depend on: the bundles they sent, the costs file, the code."""
+    digest = hashlib.sha256(json.dumps(
+        {"bundles": sorted(entry.get("bundles", [])), "exports": sorted(entry.get("exports", []))},
+        sort_keys=True).encode())
+    digest.update(b"\0" + (hashlib.sha256(config_file.read_bytes()).digest() if config_file else b""))
+    digest.update(b"\0" + _code_fingerprint().encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """SHA-256 over the toolkit's source and data files: any change of the code that computes figures
+    makes kept figures out of date."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".toml", ".csv", ".json"}:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _kept_path(pool: Pool, pid: str) -> Path:
+    return pool.folder / CACHE / f"{pid}.parquet"
+
+
+def _read_kept(pool: Pool, pid: str, key: str) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    path = _kept_path(pool, pid)
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException):
+        return None  # missing or unreadable: computed again
+    meta = table.schema.metadata or {}
+    if meta.get(b"gigdata_key") != key.encode() or b"gigdata_facts" not in meta:
+        return None
+    frame = table.to_pandas()
+    if list(frame.columns) != MONTH_COLUMNS + list(LOM):
+        return None
+    return frame, json.loads(meta[b"gigdata_facts"])
+
+
+def _keep(pool: Pool, pid: str, key: str, frame: pd.DataFrame, facts: dict[str, Any]) -> None:
+    folder = pool.folder / CACHE
+    folder.mkdir(exist_ok=True)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"gigdata_key": key.encode(),
+                                          b"gigdata_facts": json.dumps(facts).encode()})
+    temp = folder / f".{pid}.{uuid.uuid4().hex}.tmp"
+    try:
+        pq.write_table(table, temp)
+        os.replace(temp, _kept_path(pool, pid))
+    except OSError:
+        pass  # a pool folder that cannot be written to still gives its figures, computed each time
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+Computed = tuple[list[dict[str, Any]], dict[str, Any]]
+
+
+def _member_rows(store: Path, pid: str, config_file: Path | None) -> Computed:
+    """One member's months and facts (worker by worker: the pool is never in memory at once)."""
+    sel = Selection(store, worker=pid, config_file=config_file)
+    sanctions = sel.raw("sanctions")
+    ended = sanctions[(sanctions["kind"] == "deactivation") & sanctions["at"].notna()]
+    params = sel.figure("pay").get("parameters", {})
+    sources = [str(t) for t in (params.get("cost_source"), params.get("contribution_source"),
+                                (params.get("minimum_wage") or {}).get("source")) if t]
+    facts = {"offers_per_logged_in_h": _num(sel.figure("offers_per_hour").get("per_logged_in_h")),
+             "rate_sources": sources,
+             "deactivated_on": str(pd.Timestamp(ended["at"].min()).tz_convert(sel.zone).date())
+             if len(ended) else None}
+    return _months_of(sel, pid), facts
 
 
 def _months_of(sel: Selection, pid: str) -> list[dict[str, Any]]:
@@ -206,29 +331,28 @@ earning (FareShare, Rao et al. 2025, after Washington State's 12-week rule; its 
 not checked here: the figure is an estimate and says so)."""
 
 
-def deactivation_days(pool: Pool, given: dict[str, date] | None = None) -> dict[str, date]:
+def deactivation_days(pool: Pool, given: dict[str, date] | None = None,
+                      kept: Kept | None = None) -> dict[str, date]:
     """Each deactivated member's deactivation day: the day the union entered (`given`, by pseudonym),
     else the first local day of a `deactivation` in the member's sanctions."""
-    found = dict(given or {})
-    for pid in pool.member_ids():
-        if pid in found:
-            continue
-        sel = Selection(pool.store, worker=pid)
-        rows = sel.raw("sanctions")
-        rows = rows[(rows["kind"] == "deactivation") & rows["at"].notna()]
-        if len(rows):
-            found[pid] = pd.Timestamp(rows["at"].min()).tz_convert(sel.zone).date()
-    return {pid: day for pid, day in found.items() if pid in set(pool.member_ids())}
+    kept = kept or kept_figures(pool)
+    members = set(pool.member_ids())
+    found = {pid: day for pid, day in (given or {}).items() if pid in members}
+    for pid, facts in kept.facts.items():
+        if pid not in found and facts.get("deactivated_on"):
+            found[pid] = date.fromisoformat(facts["deactivated_on"])
+    return dict(sorted(found.items()))
 
 
 def lost_earnings(pool: Pool, rules: Rules, given: dict[str, date] | None = None,
-                  until: date | None = None, config_file: Path | None = None) -> dict[str, Any]:
+                  until: date | None = None, config_file: Path | None = None,
+                  kept: Kept | None = None) -> dict[str, Any]:
     """Estimated earnings lost by deactivated members (the 12-week method): per member, the mean weekly
     gross pay (`toolkit.figures.pay`: earnings minus tips and taxes) over the `LOST_WEEKS` local weeks
     before the deactivation day (fewer when the data starts later: said), times the weeks from that day to
     `until` (default today). Pooled: members, the total and the median weekly figure, under the cell
     rules; per member in the internal view only."""
-    days = deactivation_days(pool, given)
+    days = deactivation_days(pool, given, kept or kept_figures(pool, config_file))
     end = until or date.today()
     members = []
     for pid, day in sorted(days.items()):
@@ -339,7 +463,8 @@ def collective(pool: Pool, internal: bool = False, k: int | None = None,
         raise ValueError(f"the pool has {len(members)} member(s); figures leave the union only from "
                          f"{POOL_MINIMUM} members on (use --internal for the union's own view, "
                          f"k = {K_INTERNAL})")
-    months = member_months(pool, config_file) if table is None else table
+    kept = kept_figures(pool, config_file)
+    months = kept.months if table is None else table
     out_months = [_cell(group, rules, {"period": m, "currency": c})
                   for (m, c), group in months.groupby(["month", "currency"], dropna=False)]
     withheld = {(c["period"][:4], c["currency"]) for c in out_months
@@ -366,9 +491,10 @@ def collective(pool: Pool, internal: bool = False, k: int | None = None,
         "definitions": DEFINITIONS,
     }
     result["pay_changes"] = pooled_pay_changes(pool, rules)
-    result["lost_earnings"] = lost_earnings(pool, rules, deactivations, until, config_file)
+    result["lost_earnings"] = lost_earnings(pool, rules, deactivations, until, config_file, kept)
+    result["invoice_years"] = invoice_years(pool, rules, config_file)
     if internal:
-        result["per_member"] = _per_member(pool, months, config_file)
+        result["per_member"] = _per_member(pool, kept)
     return result
 
 
@@ -479,19 +605,18 @@ def _cell(group: pd.DataFrame, rules: Rules, key: dict[str, Any]) -> dict[str, A
     return cell
 
 
-def _per_member(pool: Pool, months: pd.DataFrame, config_file: Path | None) -> list[dict[str, Any]]:
+def _per_member(pool: Pool, kept: Kept) -> list[dict[str, Any]]:
     """The internal view's line per member: their totals and their offers per logged-in hour."""
+    months = kept.months
     out = []
     for pid in pool.member_ids():
         own = months[months["member"] == pid]
-        sel = Selection(pool.store, worker=pid, config_file=config_file)
-        offers = sel.figure("offers_per_hour")
         logged = float(own["logged_in_h"].sum()) if len(own) else None
         out.append({"member": pid, "months": int(len(own)), "jobs": int(own["jobs"].sum()) if len(own) else 0,
                     "logged_in_h": logged, "gross": float(own["gross"].sum()) if len(own) else None,
                     "per_hour_logged_in": _ratio(float(own["gross"].sum()), logged) if len(own) else None,
                     "unpaid_share": _ratio(float(own["waiting_h"].sum()), logged) if len(own) else None,
-                    "offers_per_logged_in_h": offers.get("per_logged_in_h"),
+                    "offers_per_logged_in_h": kept.facts.get(pid, {}).get("offers_per_logged_in_h"),
                     "refusal_blocked_h": float(own["refusal_blocked_h"].sum()) if len(own) else None})
     return out
 

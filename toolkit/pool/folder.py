@@ -8,6 +8,7 @@ Layout:
     POOL/members.json     the register: members, the bundles each sent (id, SHA-256, tables, rows),
                           merges of one person filed twice, withdrawals
     POOL/log.jsonl        what was done and when: added, refused, merged, withdrawn (hashes, no data)
+    POOL/figures/         each member's computed months, kept until what they depend on changes
 
 The pool never holds `extra`, platform ids, file names or exact coordinates (DESIGN.md, "Beyond one
 worker"): bundles arrive minimised (`toolkit.pool.minimise`) and are checked for it. A member's figures
@@ -47,6 +48,8 @@ from toolkit.store.paths import _write_json_atomically
 REGISTER = "members"
 LOG = "log.jsonl"
 STORE = "store"
+CACHE = "figures"
+"""Each member's computed months (`toolkit.pool.figures.member_months`), removed with the member."""
 FORMAT = "gigdata-pool/1"
 
 
@@ -126,7 +129,8 @@ class Pool:
 
     def member_ids(self) -> list[str]:
         """The pseudonyms of the current members, in the order they joined."""
-        return [m["member"] for m in self.members()]
+        members = self.register()["members"]
+        return [pid for pid, _ in sorted(members.items(), key=lambda kv: kv[1]["joined_at"])]
 
     # ----------------------------------------------------------------------------------- changing it
 
@@ -160,6 +164,10 @@ class Pool:
             rows = _rows_of(self.store, pid)
             with store_lock(self.store):
                 files = delete_worker(self.store, pid)
+            kept = self.folder / CACHE / f"{pid}.parquet"
+            if kept.exists():
+                kept.unlink()
+                files += 1
             entry = register["members"].pop(pid)
             for bundle in entry["bundles"]:  # kept: its id and hash, so that it is refused if sent again
                 register["bundles"][bundle].update(status="withdrawn", exports=[], tables={})

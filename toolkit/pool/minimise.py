@@ -13,8 +13,9 @@ Minimisation is built in, not optional (security.md §3.3–3.5, methods.md §6.
 - **places**: coordinates leave only as the centre of their H3 resolution-8 cell (about 0.7 km²). Around
   each sensitive place (the likely home, `toolkit.geo.home_anchor`, and every cell where a working day
   began or ended on 3 days or more) nothing within `MASK_RADIUS_M` leaves: the mask's centre is moved by a
-  secret offset of up to half the radius and its radius grown by that offset, so at least 500 m around the
-  true place are always masked and the mask's edge does not point to it. GPS fixes within the first and
+  secret offset of up to half the radius and its radius grown by that offset and by `ANCHOR_MARGIN_M` (the
+  place is estimated from the data, and the estimate can miss the real door by tens of metres), so at least
+  500 m around the place are masked and the mask's edge does not point to it. GPS fixes within the first and
   the last `CUT_M` of path of each shift are left out too; the first position of each day and the last are
   removed from the status log.
 
@@ -48,6 +49,9 @@ SHARE_DIR = "_share"
 SECRET_FILE = "secret"
 H3_RES = 8
 MASK_RADIUS_M = 500.0
+ANCHOR_MARGIN_M = 100.0
+"""Added to every mask's radius: a place is estimated from the data (where days begin and end), and the
+estimate can sit tens of metres from the real door; the 500 m are meant around the real place."""
 CUT_M = 1000.0
 SHIFT_GAP = pd.Timedelta(hours=1)
 FREQUENT_DAYS = 3
@@ -267,7 +271,7 @@ def _sensitive_places(frames: dict[str, pd.DataFrame], zone: str,
         shift = math.sqrt(int.from_bytes(digest[4:8], "big") / 2**32) * MASK_RADIUS_M / 2
         dlat = shift * math.cos(angle) / 111_195.0
         dlon = shift * math.sin(angle) / (111_195.0 * max(math.cos(math.radians(lat)), 0.01))
-        masks.append((lat + dlat, lon + dlon, MASK_RADIUS_M + shift + 1.0))
+        masks.append((lat + dlat, lon + dlon, MASK_RADIUS_M + ANCHOR_MARGIN_M + shift))
     return masks
 
 

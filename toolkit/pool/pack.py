@@ -23,9 +23,8 @@ import pandas as pd
 
 from toolkit import __version__
 from toolkit.i18n import Translator
-from toolkit.pool.figures import collective
+from toolkit.pool.figures import collective, kept_figures
 from toolkit.pool.folder import Pool
-from toolkit.selection import Selection
 
 Format = Literal["pdf", "xlsx"]
 DEFINITION_KEYS = ("def_logged", "def_engaged", "def_net", "def_unpaid", "def_below", "def_coarse")
@@ -54,15 +53,12 @@ def evidence_pack(pool: Pool, lang: str = "en", fmt: Format = "pdf", k: int | No
 
 
 def rate_sources(pool: Pool, config_file: Path | None = None) -> list[str]:
-    """Every distinct source of a rate the members' figures used (costs, contributions, minimum wages)."""
+    """Every distinct source of a rate the members' figures used (costs, contributions, minimum wages),
+    from each member's pay parameters (`toolkit.figures.pay`, kept with the member's months)."""
     found: dict[str, None] = {}
-    for pid in pool.member_ids():
-        sel = Selection(pool.store, worker=pid, config_file=config_file)
-        params = sel.figure("pay").get("parameters", {})
-        for text in (params.get("cost_source"), params.get("contribution_source"),
-                     (params.get("minimum_wage") or {}).get("source")):
-            if text:
-                found[str(text)] = None
+    for facts in kept_figures(pool, config_file).facts.values():
+        for text in facts.get("rate_sources", []):
+            found[str(text)] = None
     return list(found)
 
 
@@ -144,6 +140,14 @@ def _document(result: dict[str, Any], register: dict[str, Any], sources: list[st
         doc.add(Paragraph(tr("pool.pack.lost_withheld", k=result["k"])))
     else:
         doc.add(Paragraph(tr("pool.pack.lost_none")))
+    invoices = result["invoice_years"]
+    doc.add(Heading(tr("pool.pack.invoices"), 1, keep=True), Paragraph(tr("pool.pack.invoices_intro")))
+    if invoices["status"] == "released":
+        doc.add(Table(tuple(tr(f"pool.pack.inv_{c}") for c in INVOICE_COLUMNS),
+                      tuple(_invoice_cells(c, tr) for c in invoices["years"]),
+                      (0.08, 0.06, 0.06, 0.07, 0.07, 0.08, 0.09, 0.09, 0.08, 0.08, 0.08, 0.08, 0.08)))
+    else:
+        doc.add(Paragraph(tr("pool.pack.invoices_none")))
     doc.add(Heading(tr("pool.pack.method"), 1, keep=True))
     for key in DEFINITION_KEYS:
         doc.add(Paragraph(tr(f"pool.pack.{key}")))
@@ -183,6 +187,31 @@ def _lom_rows(cell: dict[str, Any], tr: Translator) -> tuple[tuple[str, str, str
 
     return tuple((tr(f"pool.pack.lom_{n}"), shown(n, ours.get(n)), shown(n, theirs.get(n)))
                  for n in LOM_POOLED)
+
+
+INVOICE_COLUMNS = ("year", "currency", "riders", "shifts", "orders", "hours", "pay", "basic_pay",
+                   "hourly_pay", "hourly_basic_pay", "orders_per_hour", "below_ten", "below_minimum")
+"""The Bureau Local yearly table's columns (`toolkit.pool.invoices`)."""
+
+
+def _invoice_cells(cell: dict[str, Any], tr: Translator) -> tuple[str, ...]:
+    totals, ratios, currency, dash = cell.get("totals", {}), cell.get("ratios", {}), cell.get("currency"), "—"
+
+    def num(value: Any, digits: int = 0) -> str:
+        return dash if value is None else tr.number(value, digits)
+
+    def money(value: Any) -> str:
+        return dash if value is None else tr.money(value, currency)
+
+    def share(value: Any) -> str:
+        return dash if value is None else tr.percent(value)
+
+    riders = dash if cell.get("riders") is None else tr.integer(cell["riders"])
+    return (str(cell["year"]), str(currency), riders,
+            num(totals.get("shifts")), num(totals.get("orders")), num(totals.get("hours")),
+            money(totals.get("pay")), money(totals.get("basic_pay")), money(ratios.get("hourly_pay")),
+            money(ratios.get("hourly_basic_pay")), num(ratios.get("orders_per_hour"), 2),
+            share(ratios.get("shifts_below_ten_share")), share(ratios.get("shifts_below_minimum_share")))
 
 
 def _custody(register: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -244,7 +273,13 @@ def _workbook(result: dict[str, Any], register: dict[str, Any], sources: list[st
                          "pool": (c.get("lom") or {}).get(name),
                          "published": (c.get("lom_published") or {}).get(name)}
                         for c in result["years"] for name in (c.get("lom") or {})])
-    return to_xlsx_sheets({"about": about, "years": flat(result["years"]), "months": flat(result["months"]),
+    invoices = pd.DataFrame([{"year": c["year"], "currency": c["currency"], "riders": c["riders"],
+                              "status": c["status"], **{k: v for k, v in c.get("totals", {}).items()},
+                              **c.get("ratios", {}),
+                              "withheld": "; ".join(f"{k}: {v}" for k, v in c.get("withheld", {}).items())}
+                             for c in result["invoice_years"]["years"]])
+    return to_xlsx_sheets({"about": about, "invoice_years": invoices, "years": flat(result["years"]),
+                           "months": flat(result["months"]),
                            "lom": lom,
                            "pay_changes": changes, "members": _members(register), "bundles": bundles,
                            "source_files": files})

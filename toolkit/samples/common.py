@@ -247,8 +247,8 @@ def _typed(value: Any, kind: pa.DataType, n: int) -> pd.Series:
         return values.dt.tz_convert("UTC").dt.as_unit("us")
     if pa.types.is_floating(kind):
         return pd.to_numeric(values, errors="raise").astype("float64")
-    if pa.types.is_integer(kind):
-        return values.astype("int64")
+    if pa.types.is_integer(kind):  # with a null, as the store reads a nullable integer back: floats
+        return values.astype("float64") if values.isna().any() else values.astype("int64")
     if pa.types.is_boolean(kind):  # object True/False/None, as the store reads a nullable bool back
         return pd.Series([None if v is None or v is pd.NA else bool(v) for v in values], dtype="object")
     return pd.Series([None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)

@@ -295,7 +295,7 @@ def _expect(rows: dict[str, list[dict[str, object]]], style: Style, truth: _Trut
     for i, s in enumerate(truth.sessions):
         start, end, row = _utc(s.start, zone), _utc(s.end, zone), where[("session", i)]
         rows["status_segments"].append({**base, "source_row": row, "state": "online", "raw_state": "session",
-                                        "start_at": start, "end_at": end})
+                                        "start_at": start, "end_at": end, "jobs_reported": s.orders})
         if s.pay:
             rows["earnings"].append({**base, "source_row": row, "earned_at": start, "amount": s.pay,
                                      "currency": cur, "category": "fare",

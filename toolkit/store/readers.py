@@ -34,10 +34,14 @@ def connect(store: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     for table, schema in TABLES.items():
-        columns = ", ".join(_ident(n) for n in schema.names)
         if _files(store, table):
             glob = _literal(str(store.resolve() / table / "*" / "*" / "*.parquet"))
             source = f"read_parquet({glob}, union_by_name = true, hive_partitioning = false)"
+            present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            # a column added to the model after a file was written reads as null in that file
+            columns = ", ".join(
+                _ident(f.name) if f.name in present
+                else f"CAST(NULL AS {_duck_type(f.type)}) AS {_ident(f.name)}" for f in schema)
             con.execute(f"CREATE VIEW {_ident(table)} AS SELECT {columns} FROM {source}")
         else:
             nulls = ", ".join(f"CAST(NULL AS {_duck_type(f.type)}) AS {_ident(f.name)}" for f in schema)

@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from tests.toolkit.pool.members import CANARIES, PASSPHRASE, member_store, plant_canaries, share_file
+from toolkit.cli import app
 from toolkit.pool import Pool
 from toolkit.pool.figures import DOMINANCE, TOTALS, Rules, collective, member_months
 from toolkit.pool.keys import unlock
@@ -235,3 +237,43 @@ def test_lost_earnings_of_deactivated_members_by_the_12_week_method(pool: Pool) 
     assert "per_member" not in export and export["total"] == pytest.approx(lost["total"])
     few = lost_earnings(pool, Rules.of(False), dict.fromkeys(members[:3], day), until)
     assert few["status"] == "withheld" and "total" not in few
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("pool-of-30")  # one worker builds the 30 members
+def test_a_private_release_is_near_the_truth_and_spends_the_pools_budget(pool: Pool) -> None:
+    from toolkit.errors import PoolError
+    from toolkit.pool.private import budget, dp_release
+
+    months = member_months(pool)
+    before = budget(pool)["spent"]
+    release = dp_release(pool, 1.0, months, k=10, scale="year")
+    assert release["budget"]["spent"] == pytest.approx(before + 1.0)
+    assert release["per_query_epsilon"] * release["cells"].__len__() * 7 <= 1.0 + 1e-9
+    truth = months.groupby(["year", "member"])[["logged_in_h", "gross"]].sum()
+    for cell in release["cells"]:
+        year = truth.loc[int(cell["period"])]
+        assert abs(cell["members"]["value"] - len(year)) <= 4 * cell["members"]["accuracy"]
+        for name in ("logged_in_h", "gross"):
+            bound = release["bounds"][name]
+            clipped = float(year[name].clip(upper=bound).sum())
+            noisy = cell["totals"][name]
+            assert abs(noisy["value"] - clipped) <= 4 * noisy["accuracy"], name
+    assert release["cells"], release
+    # the budget is kept: a release past it is refused and spends nothing
+    left = budget(pool)["left"]
+    with pytest.raises(PoolError, match="budget has left"):
+        dp_release(pool, left + 0.5, months, k=10)
+    assert budget(pool)["left"] == pytest.approx(left)
+    ledger = pool.folder / "dp_budget.json"
+    saved = ledger.read_bytes()
+    ledger.write_text("{broken", encoding="utf-8")  # never guess what was spent
+    with pytest.raises(PoolError, match="unreadable"):
+        dp_release(pool, 0.1, months, k=10)
+    ledger.write_bytes(saved)
+    done = CliRunner(env={"COLUMNS": "200", "GIGDATA_POOL_PASSPHRASE": PASSPHRASE}).invoke(
+        app, ["pool", "metrics", str(pool.folder), "--dp", "0.5"])
+    assert done.exit_code == 0, done.output
+    assert "differentially private release: ε = 0.5" in done.output
+    assert "Privacy budget of the pool" in done.output
+    assert budget(pool)["spent"] == pytest.approx(before + 1.5)

@@ -347,3 +347,50 @@ def test_every_bundled_sample_can_be_shared_and_filed(union: tuple[Pool, Unlocke
         own = table_counts(store).groupby("table")["rows"].sum().to_dict()
         shared = {t: n for t, n in own.items() if t != "locations"}  # GPS fixes near home or shift ends stay
         assert {t: added.rows.get(t) for t in shared} == shared, sample.name
+
+
+def test_kept_figures_equal_a_fresh_computation_and_follow_what_they_depend_on(tmp_path: Path) -> None:
+    from parsers.ingest import ingest_export
+    from toolkit.pool.figures import _member_rows, kept_figures
+    from toolkit.samples import write_sample
+
+    pool, _ = Pool.init(tmp_path / "pool", PASSPHRASE)
+    keys = unlock(pool.folder, PASSPHRASE)
+    export = tmp_path / "export.zip"
+    write_sample("uber", export, days=9, seed=77)
+    stores = {}
+    for name in ("ines", "ines-b"):  # one export filed under two names: the second is a merge
+        stores[name] = tmp_path / name
+        assert ingest_export(export, stores[name], worker=name).status == "ingested"
+    other = member_store(tmp_path, "omar", days=9, seed=78)
+    first = pool.add([share_file(stores["ines"], "ines", pool.folder / "union.pub", tmp_path / "i.gdb"),
+                      share_file(other, "omar", pool.folder / "union.pub", tmp_path / "o.gdb")], keys=keys)
+    computed = kept_figures(pool)
+    assert computed.computed == 2
+    for pid in pool.member_ids():  # what is kept is what the read layer gives, row for row
+        rows, facts = _member_rows(pool.store, pid, None)
+        fresh = pd.DataFrame(rows, columns=computed.months.columns)
+        own = computed.months[computed.months["member"] == pid].reset_index(drop=True)
+        pd.testing.assert_frame_equal(own, fresh, check_dtype=False)
+        assert computed.facts[pid] == facts
+    again = kept_figures(pool)
+    assert again.computed == 0
+    pd.testing.assert_frame_equal(again.months, computed.months, check_dtype=False)
+    # a damaged kept file is computed again, not trusted
+    (pool.folder / "figures" / f"{first[1].member}.parquet").write_bytes(b"not parquet")
+    assert kept_figures(pool).computed == 1
+    # another costs file: every member again
+    costs = tmp_path / "costs.toml"
+    costs.write_text("[costs]\nmonthly_fixed = 40.0\n", encoding="utf-8")
+    assert kept_figures(pool, costs).computed == 2
+    assert kept_figures(pool).computed == 2  # one set kept per member: the last one asked for
+    # the same person sending more: that member again
+    [merged] = pool.add([share_file(stores["ines-b"], "ines-b", pool.folder / "union.pub",
+                                    tmp_path / "ib.gdb")], keys=keys)
+    assert merged.status == "merged"
+    assert kept_figures(pool).computed == 1
+    # withdrawal removes the kept figures with the data
+    pool.withdraw(first[1].member)
+    assert not (pool.folder / "figures" / f"{first[1].member}.parquet").exists()
+    assert kept_figures(pool).computed == 0
+    assert first[1].member not in set(kept_figures(pool).months["member"])
