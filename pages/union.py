@@ -17,6 +17,7 @@ from toolkit.pool import Pool
 from toolkit.pool.figures import POOL_MINIMUM, collective, refresh
 from toolkit.pool.keys import pool_public, public_code
 from toolkit.pool.pack import evidence_pack, pack_digest
+from toolkit.pool.private import budget
 from toolkit.words import platform_words
 
 PACK_KEY = "_gigdata_pack"
@@ -149,15 +150,40 @@ if members:
         tr("union.col_offers"): shown(m["offers_per_logged_in_h"], "rate"),
     } for m in result["per_member"]]), hide_index=True, width="stretch")
 
+    invoices = result["invoice_years"]
+    if invoices["status"] == "released":
+        st.markdown(f"**{tr('union.invoices')}**")
+        st.caption(tr("union.invoices_intro"))
+        st.dataframe(pd.DataFrame([{
+            tr("union.col_period"): c["year"],
+            tr("union.col_members"): shown(c["riders"], "int"),
+            tr("union.col_shifts"): shown(c["totals"].get("shifts"), "int"),
+            tr("union.col_orders_per_hour"): shown(c.get("ratios", {}).get("orders_per_hour"), "rate"),
+            tr("union.col_pay"): shown(c.get("ratios", {}).get("hourly_pay"), "money", c["currency"]),
+            tr("union.col_below_ten"): shown(c.get("ratios", {}).get("shifts_below_ten_share"), "share"),
+            tr("union.col_below_shifts"): shown(c.get("ratios", {}).get("shifts_below_minimum_share"),
+                                                "share"),
+        } for c in invoices["years"]]), hide_index=True, width="stretch")
+
 st.subheader(tr("union.pack_title"))
 if len(members) < POOL_MINIMUM:
     st.info(tr("union.pack_small", count=tr.integer(len(members)), minimum=tr.integer(POOL_MINIMUM)))
 else:
     fmt = st.radio(tr("union.pack_format"), ("pdf", "xlsx"), horizontal=True, key="union-pack-fmt",
                    format_func=lambda f: tr(f"union.pack_{f}"))
+    held = budget(pool)
+    private = st.number_input(tr("union.dp_epsilon"), min_value=0.0, max_value=float(held["left"]), value=0.0,
+                              step=0.1, format="%.1f", key="union-dp", help=tr("union.dp_help"))
+    st.caption(tr("union.dp_budget", spent=tr.number(held["spent"], 1), total=tr.number(held["total"], 1),
+                  left=tr.number(held["left"], 1)))
     if st.button(tr("union.pack_make"), type="primary", key="union-pack"):
         with st.spinner(tr("union.pack_making")):
-            data = evidence_pack(pool, view.lang, fmt)  # type: ignore[arg-type]
+            try:
+                data = evidence_pack(pool, view.lang, fmt,  # type: ignore[arg-type]
+                                     dp=float(private) if private > 0 else None)
+            except PoolError as exc:
+                say_error(exc)
+                st.stop()
         pool.log("pack", file_name=f"gigdata-pack.{fmt}", sha256=pack_digest(data), lang=view.lang)
         st.session_state[PACK_KEY] = (fmt, data)
     made = st.session_state.get(PACK_KEY)

@@ -261,6 +261,10 @@ def pool_report(
     deactivations: Annotated[Path | None, typer.Option(help="TOML file of members' deactivation "
                                                            "days.")] = None,
     until: Annotated[str | None, typer.Option(help="End of the lost-earnings estimate, YYYY-MM-DD.")] = None,
+    dp: Annotated[float | None, typer.Option(
+        "--dp", help="Add a differentially private release spending this ε of the pool's budget.")] = None,
+    dp_scale: Annotated[str, typer.Option("--dp-scale", help="Cells of the private release: year or "
+                                                             "month.")] = "year",
 ) -> None:
     """The evidence pack: collective figures (export rules), method, chain of custody, members by
     pseudonym, and templates for a complaint and a labour-court filing; its SHA-256 goes in FILE.sha256."""
@@ -283,7 +287,7 @@ def pool_report(
         days = read_deactivations(deactivations) if deactivations else None
         data = evidence_pack(folder, lang, fmt, k=k, config_file=config,  # type: ignore[arg-type]
                              published=platform, deactivations=days,
-                             until=date.fromisoformat(until) if until else None)
+                             until=date.fromisoformat(until) if until else None, dp=dp, dp_scale=dp_scale)
     except (PoolError, ValueError) as exc:
         raise _fail("pool report", exc) from exc
     digest = pack_digest(data)

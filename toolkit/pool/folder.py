@@ -9,6 +9,7 @@ Layout:
                           merges of one person filed twice, withdrawals
     POOL/log.jsonl        what was done and when: added, refused, merged, withdrawn (hashes, no data)
     POOL/figures/         each member's computed months, kept until what they depend on changes
+    POOL/prints/          each member's pay-line fingerprints, to find one person filed under two ids
 
 The pool never holds `extra`, platform ids, file names or exact coordinates (DESIGN.md, "Beyond one
 worker"): bundles arrive minimised (`toolkit.pool.minimise`) and are checked for it. A member's figures
@@ -35,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -48,6 +50,12 @@ from toolkit.store.paths import _write_json_atomically
 REGISTER = "members"
 LOG = "log.jsonl"
 STORE = "store"
+PRINTS = "prints"
+"""Each member's pay-line fingerprints (`content_prints`), to find one person filed under two ids."""
+SAME_CONTENT_MIN_LINES = 10
+SAME_CONTENT_SHARE = 0.5
+"""A bundle is the same person as a member when at least this share (and `SAME_CONTENT_MIN_LINES`) of its
+pay lines are already filed for them."""
 CACHE = "figures"
 """Each member's computed months (`toolkit.pool.figures.member_months`), removed with the member."""
 FORMAT = "gigdata-pool/1"
@@ -164,10 +172,10 @@ class Pool:
             rows = _rows_of(self.store, pid)
             with store_lock(self.store):
                 files = delete_worker(self.store, pid)
-            kept = self.folder / CACHE / f"{pid}.parquet"
-            if kept.exists():
-                kept.unlink()
-                files += 1
+            for kept in (self.folder / CACHE / f"{pid}.parquet", self.folder / PRINTS / f"{pid}.npy"):
+                if kept.exists():
+                    kept.unlink()
+                    files += 1
             entry = register["members"].pop(pid)
             for bundle in entry["bundles"]:  # kept: its id and hash, so that it is refused if sent again
                 register["bundles"][bundle].update(status="withdrawn", exports=[], tables={})
@@ -192,7 +200,14 @@ class Pool:
             register = self.register()
             _refuse_replay(register, header, digest, path.name)
             pid, merged_from, why = _member_of(register, header, keys)
+            prints = content_prints(opened.tables)
+            if why is None and pid not in register["members"]:
+                twin = self._same_content(prints, register)
+                if twin is not None:
+                    merged_from, why = [pid, *merged_from], twin[1]
+                    pid = twin[0]
             written = self._write(opened, pid, path.name)
+            self._keep_prints(pid, prints)
             now = _now()
             entry = register["members"].setdefault(pid, {
                 "joined_at": now, "platforms": [], "bundles": [], "exports": [], "files": [],
@@ -200,8 +215,7 @@ class Pool:
             entry["platforms"] = sorted({*entry["platforms"], *(e["platform"] for e in header["exports"])})
             entry["bundles"].append(header["bundle_id"])
             entry["exports"] = sorted({*entry["exports"], *(e["export_id"] for e in header["exports"])})
-            entry["files"] = sorted({*entry["files"], *(f["sha256"] for e in header["exports"]
-                                                         for f in e.get("files", []) if f.get("sha256"))})
+            entry["files"] = sorted({*entry["files"], *bundle_files(header)})
             for alias in merged_from:
                 register["aliases"][alias] = pid
             register["bundles"][header["bundle_id"]] = {
@@ -218,6 +232,37 @@ class Pool:
         message = (f"{path.name}: added to member {pid}" + (f" ({why})" if why else "")
                    + f": {', '.join(f'{n:,} {t}' for t, n in written.items()) or 'no rows'}")
         return Added(path.name, pid, status, message, written)
+
+    def _same_content(self, prints: np.ndarray, register: dict[str, Any]) -> tuple[str, str] | None:
+        """The member whose pay lines this bundle mostly repeats (the same person under another id, as
+        Bureau Local found for one invoice in ten), and why; None when none does."""
+        if len(prints) < SAME_CONTENT_MIN_LINES:
+            return None
+        best: tuple[int, str] | None = None
+        for pid in register["members"]:
+            try:
+                theirs = np.load(self.folder / PRINTS / f"{pid}.npy", allow_pickle=False)
+            except (OSError, ValueError):
+                continue
+            shared = int(np.intersect1d(prints, theirs, assume_unique=True).size)
+            if best is None or shared > best[0]:
+                best = (shared, pid)
+        if best is None or best[0] < max(SAME_CONTENT_MIN_LINES, SAME_CONTENT_SHARE * len(prints)):
+            return None
+        return best[1], (f"{best[0]:,} of its {len(prints):,} pay lines are already filed for {best[1]} "
+                         "(same time, amount and kind): the same person under another id, counted once")
+
+    def _keep_prints(self, pid: str, prints: np.ndarray) -> None:
+        folder = self.folder / PRINTS
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{pid}.npy"
+        try:
+            old = np.load(path, allow_pickle=False) if path.exists() else np.array([], dtype=np.uint64)
+        except (OSError, ValueError):
+            old = np.array([], dtype=np.uint64)
+        temp = folder / f".{pid}.{os.getpid()}.npy"
+        np.save(temp, np.union1d(old, prints).astype(np.uint64), allow_pickle=False)
+        os.replace(temp, path)
 
     def _write(self, opened: OpenedBundle, pid: str, name: str) -> dict[str, int]:
         """File the bundle's tables under `pid`, export by export, atomically per export; on failure,
@@ -304,7 +349,10 @@ def _member_of(register: dict[str, Any], header: dict[str, Any],
                keys: UnlockedKeys) -> tuple[str, list[str], str | None]:
     """(the member's pseudonym, other pseudonyms merged into it, why they were merged or None)."""
     identity = header.get("identity") or {}
+    files = bundle_files(header)
     values = [str(v) for v in identity.get("values") or []]
+    if identity.get("kind") != "platform_id":  # only files with rows tell a worker (not a header alone)
+        values = [v for v in values if v in files]
     if not values:
         raise PoolError("the bundle gives nothing to tell its member by; nothing was added")
     if identity.get("kind") == "platform_id":
@@ -318,13 +366,42 @@ def _member_of(register: dict[str, Any], header: dict[str, Any],
             return known, [c for c in candidates if c != known and c not in aliases], (
                 "already a member: the same platform id or the same export files, one person counted once")
     exports = {e["export_id"] for e in header["exports"]}
-    files = {f["sha256"] for e in header["exports"] for f in e.get("files", []) if f.get("sha256")}
     for pid, entry in members.items():
         shared = exports & set(entry["exports"]) or files & set(entry["files"])
         if shared:
             return pid, candidates, (f"the same export or source file was already filed for {pid}: "
                                      "one person, counted once")
     return candidates[0], candidates[1:], None
+
+
+def bundle_files(header: dict[str, Any]) -> set[str]:
+    """The SHA-256 of each source file of a bundle that gave rows: a file without rows (a header alone,
+    an empty list) can be byte for byte the same for two workers, so it never links them."""
+    return {str(f["sha256"]) for e in header["exports"] for f in e.get("files", [])
+            if f.get("sha256") and any(int(n or 0) > 0 for n in (f.get("tables") or {}).values())}
+
+
+def content_prints(tables: dict[str, pa.Table]) -> np.ndarray:
+    """A fingerprint of each pay line of a bundle (platform, minute, amount, currency, kind), sorted and
+    unique: what two filings of one person's pay share whatever their files or ids.
+
+    Example:
+        >>> import pyarrow as pa
+        >>> t = pa.table({"platform": ["uber"], "earned_at": ["2024-01-01 10:00"], "amount": [7.5],
+        ...               "currency": ["EUR"], "category": ["fare"]})
+        >>> len(content_prints({"earnings": t}))
+        1
+    """
+    table = tables.get("earnings")
+    if table is None or table.num_rows == 0:
+        return np.array([], dtype=np.uint64)
+    frame = table.select(["platform", "earned_at", "amount", "currency", "category"]).to_pandas()
+    frame = frame.dropna(subset=["earned_at", "amount"])
+    text = (frame["platform"].astype(str) + "|" + frame["earned_at"].astype(str) + "|"
+            + frame["amount"].astype(float).round(2).astype(str) + "|" + frame["currency"].astype(str) + "|"
+            + frame["category"].astype(str))
+    digests = [int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "big") for t in text]
+    return np.unique(np.array(digests, dtype=np.uint64))
 
 
 def _rows_for(name: str, table: pa.Table, eid: str, platform: str, pid: str) -> pa.Table:

@@ -162,14 +162,20 @@ def minimise(store: Path, worker: str, platform: str | None = None, tables: list
 
 def _identity(manifests: list[dict[str, Any]], used: set[str]) -> dict[str, Any]:
     """What the union turns into the member's pseudonym: the platform's worker id when an export gave one,
-    else the SHA-256 of every source file (the same export filed twice is then one member)."""
+    else the SHA-256 of every source file that gave rows (the same export filed twice is then one member;
+    a file without rows, such as a header alone, is the same for many workers and tells no one apart)."""
     ids = sorted({(str(m["platform"]), str(m["platform_worker_id"])) for m in manifests
                   if m["export_id"] in used and m.get("platform_worker_id")})
     if ids:
         return {"kind": "platform_id", "values": [f"{p}:{i.strip().lower()}" for p, i in ids]}
     hashes = sorted({str(f["sha256"]) for m in manifests if m["export_id"] in used
-                     for f in m.get("files", []) if f.get("sha256") and f.get("status") == "parsed"})
+                     for f in m.get("files", []) if f.get("sha256") and f.get("status") == "parsed"
+                     and _has_rows(f)})
     return {"kind": "content", "values": hashes}
+
+
+def _has_rows(file: dict[str, Any]) -> bool:
+    return any(int(n or 0) > 0 for n in (file.get("tables") or {}).values())
 
 
 def _export_record(manifest: dict[str, Any]) -> dict[str, Any]:

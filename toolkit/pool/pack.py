@@ -33,14 +33,21 @@ DEFINITION_KEYS = ("def_logged", "def_engaged", "def_net", "def_unpaid", "def_be
 def evidence_pack(pool: Pool, lang: str = "en", fmt: Format = "pdf", k: int | None = None,
                   config_file: Path | None = None,
                   published: dict[str, dict[str, float]] | None = None,
-                  deactivations: dict[str, date] | None = None, until: date | None = None) -> bytes:
+                  deactivations: dict[str, date] | None = None, until: date | None = None,
+                  dp: float | None = None, dp_scale: str = "year") -> bytes:
     """The pack's bytes (PDF or XLSX). Refused (ValueError) for a pool under the export minimum.
     `published`: the platform's LOM indicators per year (`toolkit.pool.figures.read_published`);
-    `deactivations` and `until`: for the lost-earnings estimate (`toolkit.pool.figures.lost_earnings`)."""
-    from toolkit.pool.figures import deactivation_days
+    `deactivations` and `until`: for the lost-earnings estimate (`toolkit.pool.figures.lost_earnings`);
+    `dp`: also a differentially private release spending this ε of the pool's budget
+    (`toolkit.pool.private.dp_release`)."""
+    from toolkit.pool.figures import deactivation_days, member_months
+    from toolkit.pool.private import dp_release
 
     result = collective(pool, internal=False, k=k, config_file=config_file, published=published,
                         deactivations=deactivations, until=until)
+    if dp is not None:
+        result["dp"] = dp_release(pool, dp, member_months(pool, config_file), result["k"], dp_scale,
+                                  config_file)
     deactivated = bool(deactivation_days(pool, deactivations))
     register = pool.register()
     sources = rate_sources(pool, config_file)
@@ -148,6 +155,19 @@ def _document(result: dict[str, Any], register: dict[str, Any], sources: list[st
                       (0.08, 0.06, 0.06, 0.07, 0.07, 0.08, 0.09, 0.09, 0.08, 0.08, 0.08, 0.08, 0.08)))
     else:
         doc.add(Paragraph(tr("pool.pack.invoices_none")))
+    if result.get("dp"):
+        release = result["dp"]
+        doc.add(Heading(tr("pool.pack.dp"), 1, keep=True),
+                Paragraph(tr("pool.pack.dp_intro", epsilon=tr.number(release["epsilon"], 2),
+                             delta=f"{release['delta']:.1e}", spent=tr.number(release["budget"]["spent"], 2),
+                             total=tr.number(release["budget"]["total"], 2))))
+        if release["cells"]:
+            columns = ("period", "currency", "members", "hours", "gross", "unpaid", "per_hour")
+            doc.add(Table(tuple(tr(f"pool.pack.dp_col_{c}") for c in columns),
+                          tuple(_private_cells(c, tr) for c in release["cells"]),
+                          (0.1, 0.1, 0.16, 0.18, 0.2, 0.12, 0.14)))
+        else:
+            doc.add(Paragraph(tr("pool.pack.dp_none")))
     doc.add(Heading(tr("pool.pack.method"), 1, keep=True))
     for key in DEFINITION_KEYS:
         doc.add(Paragraph(tr(f"pool.pack.{key}")))
@@ -214,6 +234,20 @@ def _invoice_cells(cell: dict[str, Any], tr: Translator) -> tuple[str, ...]:
             share(ratios.get("shifts_below_ten_share")), share(ratios.get("shifts_below_minimum_share")))
 
 
+def _private_cells(cell: dict[str, Any], tr: Translator) -> tuple[str, ...]:
+    """One cell of a private release: each noisy figure with its 95 % accuracy."""
+    currency, totals, ratios = cell["currency"], cell["totals"], cell["ratios"]
+
+    def noisy(entry: dict[str, float], money: bool = False) -> str:
+        shown = (lambda v: tr.money(v, currency)) if money else (lambda v: tr.number(v, 0))
+        return f"{shown(entry['value'])} ± {shown(entry['accuracy'])}"
+
+    return (str(cell["period"]), str(currency), noisy(cell["members"]), noisy(totals["logged_in_h"]),
+            noisy(totals["gross"], money=True),
+            "—" if ratios["unpaid_share"] is None else tr.percent(ratios["unpaid_share"]),
+            "—" if ratios["per_hour_logged_in"] is None else tr.money(ratios["per_hour_logged_in"], currency))
+
+
 def _custody(register: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(bundles: id, member, added, SHA-256; source files: member, export, file SHA-256), current members."""
     bundles, files = [], []
@@ -278,7 +312,15 @@ def _workbook(result: dict[str, Any], register: dict[str, Any], sources: list[st
                               **c.get("ratios", {}),
                               "withheld": "; ".join(f"{k}: {v}" for k, v in c.get("withheld", {}).items())}
                              for c in result["invoice_years"]["years"]])
-    return to_xlsx_sheets({"about": about, "invoice_years": invoices, "years": flat(result["years"]),
+    private = pd.DataFrame([{"period": c["period"], "currency": c["currency"],
+                             "members": c["members"]["value"],
+                             "members_accuracy_95": c["members"]["accuracy"],
+                             **{f"{name}{part}": e[key] for name, e in c["totals"].items()
+                                for part, key in (("", "value"), ("_accuracy_95", "accuracy"))},
+                             **c["ratios"]} for c in (result.get("dp") or {}).get("cells", [])])
+    sheets = {"dp_release": private} if result.get("dp") else {}
+    return to_xlsx_sheets({"about": about, "invoice_years": invoices, **sheets,
+                           "years": flat(result["years"]),
                            "months": flat(result["months"]),
                            "lom": lom,
                            "pay_changes": changes, "members": _members(register), "bundles": bundles,

@@ -277,3 +277,51 @@ def test_a_private_release_is_near_the_truth_and_spends_the_pools_budget(pool: P
     assert "differentially private release: ε = 0.5" in done.output
     assert "Privacy budget of the pool" in done.output
     assert budget(pool)["spent"] == pytest.approx(before + 1.5)
+    # the pack carries a private release when asked, and the budget counts it
+    import io
+
+    import pdfplumber
+
+    from toolkit.pool.pack import evidence_pack
+
+    data = evidence_pack(pool, "fr", "pdf", dp=0.5)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    assert "Publication en confidentialité différentielle" in text and " ± " in text
+    assert budget(pool)["spent"] == pytest.approx(before + 2.0) and len(budget(pool)["releases"]) >= 3
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("pool-of-30")  # one worker builds the 30 members
+def test_the_union_page_makes_the_pack_with_a_private_release(pool: Pool, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    from toolkit.pool.private import budget
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:  # as tests/app/conftest.py
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    app = Path(__file__).resolve().parents[3] / "app.py"
+    monkeypatch.setenv("GIGDATA_POOL", str(pool.folder))
+    at = AppTest.from_file(str(app), default_timeout=300)
+    at.session_state["_gigdata_store"] = str(tmp_path / "store")
+    at.session_state["lang"] = "fr"
+    at.run()
+    at.switch_page("pages/union.py").run()
+    at.text_input(key="union-pass").input(PASSPHRASE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    left = budget(pool)["left"]
+    assert any("Budget de confidentialité" in c.value for c in at.caption)
+    at.number_input(key="union-dp").set_value(0.5).run()
+    at.button(key="union-pack").click().run()
+    assert not at.exception and not at.error, ([e.value for e in at.error], [e.value for e in at.exception])
+    assert at.success, [i.value for i in at.info]
+    fmt, data = at.session_state["_gigdata_pack"]
+    assert fmt == "pdf" and data.startswith(b"%PDF")
+    assert budget(pool)["left"] == pytest.approx(left - 0.5)

@@ -29,7 +29,7 @@ from toolkit.geo import distance_m, home_anchor
 from toolkit.pool import Pool
 from toolkit.pool.keys import UnlockedKeys, parse_public, public_code, unlock
 from toolkit.pool.minimise import looks_like_code
-from toolkit.store import load_table
+from toolkit.store import list_manifests, load_table
 
 runner = CliRunner(env={"COLUMNS": "200", "GIGDATA_POOL_PASSPHRASE": PASSPHRASE})
 
@@ -347,6 +347,7 @@ def test_every_bundled_sample_can_be_shared_and_filed(union: tuple[Pool, Unlocke
         own = table_counts(store).groupby("table")["rows"].sum().to_dict()
         shared = {t: n for t, n in own.items() if t != "locations"}  # GPS fixes near home or shift ends stay
         assert {t: added.rows.get(t) for t in shared} == shared, sample.name
+        pool.withdraw(added.member)  # the samples share simulated riders: each is filed on its own
 
 
 def test_kept_figures_equal_a_fresh_computation_and_follow_what_they_depend_on(tmp_path: Path) -> None:
@@ -394,3 +395,48 @@ def test_kept_figures_equal_a_fresh_computation_and_follow_what_they_depend_on(t
     assert not (pool.folder / "figures" / f"{first[1].member}.parquet").exists()
     assert kept_figures(pool).computed == 0
     assert first[1].member not in set(kept_figures(pool).months["member"])
+
+
+def test_one_person_filed_again_from_other_files_is_found_by_their_pay_lines(
+        union: tuple[Pool, UnlockedKeys], tmp_path: Path) -> None:
+    from parsers.ingest import ingest_export
+    from toolkit.samples import write_sample
+
+    pool, keys = union
+    first, again = tmp_path / "first", tmp_path / "again"
+    write_sample("uber", first, days=10, seed=61)
+    write_sample("uber", again, days=10, seed=61)
+    for export in (first, again):  # an export naming no driver id: the member is known by its files
+        for path in export.rglob("*Dispatches*.csv"):
+            path.unlink()
+    for path in again.rglob("*.csv"):  # the same rows, other bytes (as a re-download or a re-save makes)
+        data = path.read_bytes()
+        path.write_bytes(data.replace(b"\r\n", b"\n") if b"\r\n" in data else data.replace(b"\n", b"\r\n"))
+    bundles = []
+    for name, export in (("sam", first), ("samuel", again)):
+        store = tmp_path / f"{name}-store"
+        assert ingest_export(export, store, worker=name).status == "ingested"
+        bundles.append(share_file(store, name, pool.folder / "union.pub", tmp_path / f"{name}.gdb"))
+    one, two = pool.add(bundles, keys=keys)
+    assert one.status == "added" and two.status == "merged", two.message
+    assert two.member == one.member and "pay lines are already filed" in two.message
+    assert "counted once" in two.message
+    log = [json.loads(line) for line in (pool.folder / "log.jsonl").read_text().splitlines()]
+    assert log[-1]["event"] == "added" and "pay lines" in log[-1]["merged"]  # for the data steward
+    other = member_store(tmp_path, "someone-else", days=10, seed=62)
+    [third] = pool.add([share_file(other, "someone-else", pool.folder / "union.pub", tmp_path / "e.gdb")],
+                       keys=keys)
+    assert third.status == "added" and third.member != one.member
+
+
+def test_files_without_rows_never_link_two_people(union: tuple[Pool, UnlockedKeys], tmp_path: Path) -> None:
+    pool, keys = union
+    # simulated drivers whose exports hold byte-identical files without rows (a header alone, e.g. no
+    # restriction): once taken for one person filed twice
+    stores = {i: member_store(tmp_path, f"d{i}", days=5, seed=500 + i) for i in (0, 6, 19)}
+    files = [{f["sha256"] for m in list_manifests(s) for f in m["files"]} for s in stores.values()]
+    assert files[0] & files[1] or files[0] & files[2] or files[1] & files[2]  # the trap is there
+    added = pool.add([share_file(s, f"d{i}", pool.folder / "union.pub", tmp_path / f"d{i}.gdb")
+                      for i, s in stores.items()], keys=keys)
+    assert [a.status for a in added] == ["added"] * 3, [a.message for a in added]
+    assert len({a.member for a in added}) == 3
