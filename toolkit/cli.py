@@ -217,6 +217,38 @@ def sample(
 
 
 @app.command()
+def panel(
+    store: StoreOpt = None,
+    freq: Annotated[str, typer.Option(help="month or week.")] = "month",
+    engine: Annotated[str, typer.Option(help="duckdb (this computer).")] = "duckdb",
+    config: Annotated[Path | None, typer.Option(help="TOML file overriding the default costs, "
+                                                     "contribution rates and wage tables.")] = None,
+) -> None:
+    """The researchers' panel: one row per worker × platform × month (or week) with every headline
+    figure of `gigdata metrics` for that period, written to STORE/_panel/ with its data dictionary."""
+    from toolkit.config import ConfigError, load_config
+    from toolkit.panel import build_panel, write_panel
+
+    folder = store or store_mod.default_store()
+    problem = (f"--freq {freq}: month or week" if freq not in ("month", "week") else
+               f"--engine {engine}: this version computes the panel with duckdb only; the Spark engine "
+               "is not built yet" if engine != "duckdb" else None)
+    try:
+        if problem:
+            raise ValueError(problem)
+        load_config(config)
+    except (ValueError, ConfigError) as exc:
+        _console(stderr=True).print(f"[bold red]gigdata panel:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    _warn_if_empty(folder)
+    frame = build_panel(folder, freq, config)  # type: ignore[arg-type]
+    path = write_panel(folder, frame, freq)  # type: ignore[arg-type]
+    workers = frame["worker_id"].nunique() if len(frame) else 0
+    _console().print(f"Wrote {path} ({len(frame):,} rows: {workers} worker(s) × {freq}s; data dictionary "
+                     f"{path.with_name(path.stem + '.dictionary.json')})")
+
+
+@app.command()
 def verify(store: StoreOpt = None) -> None:
     """Check every stored file against its manifest (checksums, row counts, leftovers)."""
     problems = store_mod.verify(store or store_mod.default_store())

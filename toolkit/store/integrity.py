@@ -79,7 +79,8 @@ def verify(store: Path) -> list[str]:
 
 
 def delete_worker(store: Path, worker: str) -> int:
-    """Erase a worker: their Parquet files, temp files and manifests. Use inside `store_lock`.
+    """Erase a worker: their Parquet files, temp files and manifests, and the researchers' panel (which
+    holds every worker's figures; `gigdata panel` makes it again). Use inside `store_lock`.
 
     Returns the number of files removed.
 
@@ -102,6 +103,10 @@ def delete_worker(store: Path, worker: str) -> int:
             removed += 1
     if (store / EXPORTS_DIR).is_dir():
         _fsync_dir(store / EXPORTS_DIR)
+    for path in sorted((store / "_panel").glob("*")):  # derived from every worker: made again on demand
+        if path.is_file():
+            path.unlink()
+            removed += 1
     return removed
 
 
