@@ -249,6 +249,54 @@ def panel(
 
 
 @app.command()
+def compare(
+    statistic: Annotated[str, typer.Argument(help="distribution, inequality, regression, event or "
+                                                  "below-minimum.")],
+    store: StoreOpt = None,
+    freq: Annotated[str, typer.Option(help="The panel to read: month or week.")] = "month",
+    column: Annotated[str, typer.Option(help="The panel column (e.g. pay.per_hour_logged_in).")] =
+        "pay.per_hour_logged_in",
+    x: Annotated[str, typer.Option(help="regression: the explanatory column.")] = "offers.acceptance_rate",
+    lag: Annotated[int, typer.Option(help="regression: take x this many periods before.")] = 1,
+    day: Annotated[str | None, typer.Option("--date", help="event: the day of the change, "
+                                                           "YYYY-MM-DD.")] = None,
+    window: Annotated[int, typer.Option(help="event: periods on each side.")] = 4,
+    how: Annotated[str, typer.Option(help="inequality: mean (a rate) or sum (a total) per worker.")] = "mean",
+) -> None:
+    """Compare drivers on the panel (`gigdata panel` first): each result states its n and refuses to run
+    on fewer than 10 workers."""
+    import pandas as pd
+
+    from toolkit import compare as cmp
+
+    folder = store or store_mod.default_store()
+    path = folder / "_panel" / f"panel_{freq}.parquet"
+    try:
+        if not path.is_file():
+            raise ValueError(f"{path}: no panel yet; run `gigdata panel --freq {freq}` first")
+        frame = pd.read_parquet(path)
+        if statistic == "distribution":
+            result = cmp.distribution(frame, column)
+        elif statistic == "inequality":
+            result = cmp.inequality(frame, column, how)
+        elif statistic == "regression":
+            result = cmp.panel_regression(frame, column, x, lag)
+        elif statistic == "event":
+            if day is None:
+                raise ValueError("event: say the day with --date YYYY-MM-DD")
+            result = cmp.event_study(frame, column, _day(day, "--date") or date.today(), window)
+        elif statistic == "below-minimum":
+            result = cmp.below_minimum_share(frame)
+        else:
+            raise ValueError(f"{statistic}: one of distribution, inequality, regression, event, "
+                             "below-minimum")
+    except ValueError as exc:
+        _console(stderr=True).print(f"[bold red]gigdata compare:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    typer.echo(json.dumps(result, indent=2, default=str))
+
+
+@app.command()
 def verify(store: StoreOpt = None) -> None:
     """Check every stored file against its manifest (checksums, row counts, leftovers)."""
     problems = store_mod.verify(store or store_mod.default_store())
