@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python bench/bench_app.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_pool.py
+	$(BIN)/python bench/bench_panel.py
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py
