@@ -88,8 +88,9 @@ def sessions_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def quick_server(sessions_dir: Path) -> Iterator[str]:
-    """The app with windows' stores in `sessions_dir`, removed 3 s after their window closes."""
-    yield from _serve({"GIGDATA_SESSIONS_DIR": str(sessions_dir), "GIGDATA_CLOSED_GRACE_S": "3",
+    """The app with windows' stores in `sessions_dir`, removed 15 s after their window closes (a reload
+    under the load of the other test worker can take several seconds to reconnect)."""
+    yield from _serve({"GIGDATA_SESSIONS_DIR": str(sessions_dir), "GIGDATA_CLOSED_GRACE_S": "15",
                        "GIGDATA_IDLE_MINUTES": "2"})
 
 

@@ -7,9 +7,11 @@ summed to one row per member and cell (period × currency), then clipped to publ
 the defaults: per member-month; a year's bound is twelve times it), then a Laplace mechanism releases the
 count of members and each sum. The release's ε is split evenly over all its queries (a member can be in
 every cell, so the queries compose); ratios (pay per hour, unpaid share) are computed from the noisy sums
-(post-processing, no extra budget). A cell is shown only when its noisy count of members reaches k
-(thresholding: the small δ this adds, from the chance that a cell of one member passes, is computed and
-shown). Every release is written to `POOL/dp_budget.json` before its figures are shown, and a release
+(post-processing, no extra budget). The cells are public: every year (or month) from the pool's first
+to its last, in each pay currency of the pool (the union knows its members' countries and the pool's
+period), so a cell's existence tells nothing and δ = 0; a cell is then shown only when its noisy count of
+members reaches k (post-processing of the release). Net pay may be negative: it is clipped to ± its
+bound. Every release is written to `POOL/dp_budget.json` before its figures are shown, and a release
 that would take the pool past `epsilon_total` is refused.
 
 Each figure comes with its accuracy: the half-width within which the noise falls with 95 % probability
@@ -27,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from toolkit.config import load_config
@@ -36,6 +37,8 @@ from toolkit.pool.folder import Pool
 from toolkit.store.paths import _read_json, _write_json_atomically
 
 LEDGER = "dp_budget"
+SIGNED = {"net"}
+"""Sums that may be negative (costs above pay): clipped to ± their bound."""
 BOUNDS = {"jobs": "max_jobs", "logged_in_h": "max_hours", "waiting_h": "max_hours", "engaged_h": "max_hours",
           "gross": "max_money", "net": "max_money"}
 """The sums released and the `[pool_dp]` bound that clips each member's part of them."""
@@ -79,12 +82,12 @@ def dp_release(pool: Pool, epsilon: float, months: pd.DataFrame, k: int, scale: 
     key = "year" if scale == "year" else "month"
     rows = months.assign(period=months[key].astype(str))
     per_member = rows.groupby(["period", "currency", "member"], dropna=False)[list(BOUNDS)].sum(min_count=1)
-    cells = sorted({(p, c) for p, c, _ in per_member.index}, key=lambda pc: (str(pc[0]), str(pc[1])))
-    if not cells:
+    if per_member.empty:
         raise PoolError("the pool has no member-month to release", "dp")
+    cells = _public_cells(rows, key)
     each = per_query_epsilon(epsilon, len(cells), len(BOUNDS))
     count_scale = _scale(dp, lambda s: _count(dp, s), each)
-    delta = min(1.0, len(cells) * 0.5 * math.exp(-(k - 1) / count_scale))
+    delta = 0.0  # public cells, no key selection
     with pool._locked():  # the budget is checked and spent in one step
         held = budget(pool, config_file)
         if epsilon > held["left"] + 1e-12:
@@ -96,17 +99,19 @@ def dp_release(pool: Pool, epsilon: float, months: pd.DataFrame, k: int, scale: 
     pool.log("dp_release", **entry)
     released = []
     for period, currency in cells:
-        group = per_member.xs((period, currency), level=("period", "currency"), drop_level=True)
-        members = float(_count(dp, count_scale)(group.index.astype(str).tolist()))
+        inside = [(p, c) == (period, currency) for p, c, _ in per_member.index]
+        group = per_member[inside]
+        members = float(_count(dp, count_scale)([str(m) for _, _, m in group.index]))
         if members < k:
             continue  # not shown: not even that the cell exists
         totals: dict[str, dict[str, float]] = {}
         for name, bound in bounds.items():
-            values = group[name].fillna(0.0).astype(float).clip(lower=0.0).tolist()
-            noise = _scale(dp, lambda s, b=bound: _sum(dp, b, s), each)
-            value = float(_sum(dp, bound, noise)(values))
-            totals[name] = {"value": max(0.0, value), "accuracy": _accuracy(dp, noise),
-                            "clipped_members": int(np.sum(np.array(values) > bound))}
+            low = -bound if name in SIGNED else 0.0
+            values = group[name].fillna(0.0).astype(float).tolist()
+            noise = _scale(dp, lambda s, lo=low, hi=bound: _sum(dp, lo, hi, s), each)
+            value = float(_sum(dp, low, bound, noise)(values))
+            totals[name] = {"value": value if name in SIGNED else max(0.0, value),
+                            "accuracy": _accuracy(dp, noise)}
         released.append({"period": period, "currency": currency,
                          "members": {"value": members, "accuracy": _accuracy(dp, count_scale)},
                          "totals": totals, "ratios": _ratios(totals)})
@@ -120,9 +125,21 @@ def _count(dp: Any, scale: float) -> Any:
     return space >> dp.t.then_count(TO=float) >> dp.m.then_laplace(scale)
 
 
-def _sum(dp: Any, bound: float, scale: float) -> Any:
+def _sum(dp: Any, low: float, high: float, scale: float) -> Any:
     space = dp.vector_domain(dp.atom_domain(T=float, nan=False)), dp.symmetric_distance()
-    return space >> dp.t.then_clamp((0.0, bound)) >> dp.t.then_sum() >> dp.m.then_laplace(scale)
+    return space >> dp.t.then_clamp((low, high)) >> dp.t.then_sum() >> dp.m.then_laplace(scale)
+
+
+def _public_cells(rows: pd.DataFrame, key: str) -> list[tuple[str, Any]]:
+    """Every period from the pool's first to its last, in each of its currencies."""
+    if key == "year":
+        years = rows["year"].astype(int)
+        periods = [str(y) for y in range(int(years.min()), int(years.max()) + 1)]
+    else:
+        months = pd.PeriodIndex(rows["month"].astype(str), freq="M")
+        periods = [str(p) for p in pd.period_range(months.min(), months.max(), freq="M")]
+    currencies = sorted({c for c in rows["currency"].dropna().astype(str)})
+    return [(p, c) for p in periods for c in currencies]
 
 
 def _scale(dp: Any, make: Any, epsilon: float) -> float:
