@@ -221,7 +221,7 @@ def pool_metrics(
     """Collective figures per month and per year; cells under k members or dominated by one are withheld."""
     from datetime import date
 
-    from toolkit.pool.figures import collective, read_deactivations, read_published
+    from toolkit.pool.figures import collective, kept_figures, read_deactivations, read_published
     from toolkit.pool.folder import Pool
 
     try:
@@ -232,14 +232,13 @@ def pool_metrics(
         end = date.fromisoformat(until) if until else None
         if dp is not None and internal:
             raise ValueError("--dp is a release that leaves the union: use it without --internal")
+        kept = kept_figures(folder, config)
         result = collective(folder, internal=internal, k=k, config_file=config, published=platform,
-                            deactivations=days, until=end)
+                            deactivations=days, until=end, kept=kept)
         if dp is not None:
-            from toolkit.pool.figures import member_months
             from toolkit.pool.private import dp_release
 
-            months = member_months(folder, config)
-            result["dp"] = dp_release(folder, dp, months, result["k"], dp_scale, config)
+            result["dp"] = dp_release(folder, dp, kept.months, result["k"], dp_scale, config)
     except (PoolError, ValueError) as exc:
         raise _fail("pool metrics", exc) from exc
     if as_json:

@@ -452,7 +452,8 @@ def read_published(path: Path) -> dict[str, dict[str, float]]:
 def collective(pool: Pool, internal: bool = False, k: int | None = None,
                config_file: Path | None = None, table: pd.DataFrame | None = None,
                published: dict[str, dict[str, float]] | None = None,
-               deactivations: dict[str, date] | None = None, until: date | None = None) -> dict[str, Any]:
+               deactivations: dict[str, date] | None = None, until: date | None = None,
+               kept: Kept | None = None) -> dict[str, Any]:
     """The pool's collective figures per month and per year under the disclosure rules.
 
     An export (`internal=False`) needs `POOL_MINIMUM` members; the internal view also lists each member's
@@ -463,7 +464,7 @@ def collective(pool: Pool, internal: bool = False, k: int | None = None,
         raise ValueError(f"the pool has {len(members)} member(s); figures leave the union only from "
                          f"{POOL_MINIMUM} members on (use --internal for the union's own view, "
                          f"k = {K_INTERNAL})")
-    kept = kept_figures(pool, config_file)
+    kept = kept or kept_figures(pool, config_file)
     months = kept.months if table is None else table
     out_months = [_cell(group, rules, {"period": m, "currency": c})
                   for (m, c), group in months.groupby(["month", "currency"], dropna=False)]

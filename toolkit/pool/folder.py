@@ -43,6 +43,7 @@ import pyarrow.compute as pc
 from toolkit.errors import PoolError
 from toolkit.pool.bundle import MAX_BUNDLE_BYTES, OpenedBundle, open_bundle
 from toolkit.pool.keys import UnlockedKeys, create_keys, unlock
+from toolkit.pool.minimise import has_rows
 from toolkit.schema import TABLES, conform
 from toolkit.store import ExportWriter, delete_worker, list_manifests, load_table, store_lock
 from toolkit.store.paths import _write_json_atomically
@@ -378,7 +379,7 @@ def bundle_files(header: dict[str, Any]) -> set[str]:
     """The SHA-256 of each source file of a bundle that gave rows: a file without rows (a header alone,
     an empty list) can be byte for byte the same for two workers, so it never links them."""
     return {str(f["sha256"]) for e in header["exports"] for f in e.get("files", [])
-            if f.get("sha256") and any(int(n or 0) > 0 for n in (f.get("tables") or {}).values())}
+            if f.get("sha256") and has_rows(f)}
 
 
 def content_prints(tables: dict[str, pa.Table]) -> np.ndarray:

@@ -170,11 +170,12 @@ def _identity(manifests: list[dict[str, Any]], used: set[str]) -> dict[str, Any]
         return {"kind": "platform_id", "values": [f"{p}:{i.strip().lower()}" for p, i in ids]}
     hashes = sorted({str(f["sha256"]) for m in manifests if m["export_id"] in used
                      for f in m.get("files", []) if f.get("sha256") and f.get("status") == "parsed"
-                     and _has_rows(f)})
+                     and has_rows(f)})
     return {"kind": "content", "values": hashes}
 
 
-def _has_rows(file: dict[str, Any]) -> bool:
+def has_rows(file: dict[str, Any]) -> bool:
+    """Whether a manifest's (or a bundle's) file entry gave rows to any table."""
     return any(int(n or 0) > 0 for n in (file.get("tables") or {}).values())
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from toolkit import __version__
 from toolkit.i18n import Translator
-from toolkit.pool.figures import collective, kept_figures
+from toolkit.pool.figures import Kept, collective, kept_figures
 from toolkit.pool.folder import Pool
 
 Format = Literal["pdf", "xlsx"]
@@ -40,17 +40,17 @@ def evidence_pack(pool: Pool, lang: str = "en", fmt: Format = "pdf", k: int | No
     `deactivations` and `until`: for the lost-earnings estimate (`toolkit.pool.figures.lost_earnings`);
     `dp`: also a differentially private release spending this ε of the pool's budget
     (`toolkit.pool.private.dp_release`)."""
-    from toolkit.pool.figures import deactivation_days, member_months
+    from toolkit.pool.figures import deactivation_days
     from toolkit.pool.private import dp_release
 
+    kept = kept_figures(pool, config_file)  # read (or computed) once for every part of the pack
     result = collective(pool, internal=False, k=k, config_file=config_file, published=published,
-                        deactivations=deactivations, until=until)
+                        deactivations=deactivations, until=until, kept=kept)
     if dp is not None:
-        result["dp"] = dp_release(pool, dp, member_months(pool, config_file), result["k"], dp_scale,
-                                  config_file)
-    deactivated = bool(deactivation_days(pool, deactivations))
+        result["dp"] = dp_release(pool, dp, kept.months, result["k"], dp_scale, config_file)
+    deactivated = bool(deactivation_days(pool, deactivations, kept))
     register = pool.register()
-    sources = rate_sources(pool, config_file)
+    sources = rate_sources(pool, config_file, kept)
     tr = Translator(lang)
     if fmt == "xlsx":
         return _workbook(result, register, sources, tr)
@@ -59,11 +59,11 @@ def evidence_pack(pool: Pool, lang: str = "en", fmt: Format = "pdf", k: int | No
     return render_pdf(_document(result, register, sources, tr, deactivated))
 
 
-def rate_sources(pool: Pool, config_file: Path | None = None) -> list[str]:
+def rate_sources(pool: Pool, config_file: Path | None = None, kept: Kept | None = None) -> list[str]:
     """Every distinct source of a rate the members' figures used (costs, contributions, minimum wages),
     from each member's pay parameters (`toolkit.figures.pay`, kept with the member's months)."""
     found: dict[str, None] = {}
-    for facts in kept_figures(pool, config_file).facts.values():
+    for facts in (kept or kept_figures(pool, config_file)).facts.values():
         for text in facts.get("rate_sources", []):
             found[str(text)] = None
     return list(found)
