@@ -247,9 +247,10 @@ def test_a_private_release_is_near_the_truth_and_spends_the_pools_budget(pool: P
 
     months = member_months(pool)
     before = budget(pool)["spent"]
-    release = dp_release(pool, 1.0, months, k=10, scale="year")
-    assert release["budget"]["spent"] == pytest.approx(before + 1.0)
-    assert release["per_query_epsilon"] * release["cells"].__len__() * 7 <= 1.0 + 1e-9
+    # ε = 2: at 1, a 30-member year's noisy count fell under k = 10 about 3 times in 100 (seen in CI)
+    release = dp_release(pool, 2.0, months, k=10, scale="year")
+    assert release["budget"]["spent"] == pytest.approx(before + 2.0)
+    assert release["per_query_epsilon"] * release["cells"].__len__() * 7 <= 2.0 + 1e-9
     truth = months.groupby(["year", "member"])[["logged_in_h", "gross"]].sum()
     for cell in release["cells"]:
         year = truth.loc[int(cell["period"])]
@@ -276,7 +277,7 @@ def test_a_private_release_is_near_the_truth_and_spends_the_pools_budget(pool: P
     assert done.exit_code == 0, done.output
     assert "differentially private release: ε = 0.5" in done.output
     assert "Privacy budget of the pool" in done.output
-    assert budget(pool)["spent"] == pytest.approx(before + 1.5)
+    assert budget(pool)["spent"] == pytest.approx(before + 2.5)
     # the pack carries a private release when asked, and the budget counts it
     import io
 
@@ -288,7 +289,7 @@ def test_a_private_release_is_near_the_truth_and_spends_the_pools_budget(pool: P
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
     assert "Publication en confidentialité différentielle" in text and " ± " in text
-    assert budget(pool)["spent"] == pytest.approx(before + 2.0) and len(budget(pool)["releases"]) >= 3
+    assert budget(pool)["spent"] == pytest.approx(before + 3.0) and len(budget(pool)["releases"]) >= 3
 
 
 @pytest.mark.slow
