@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_STORE := .sample-store
 
-.PHONY: setup app test lint typecheck unit bench samples goldens screenshots clean browser-deps
+.PHONY: setup app test lint typecheck unit bench samples goldens screenshots clean browser-deps spark-deps
 
 setup: $(STAMP)
 
@@ -23,6 +23,18 @@ browser-deps:
 	  { (apt-get update -qq || sudo apt-get update -qq) && \
 	    (apt-get install -y -qq chromium >/dev/null || sudo apt-get install -y -qq chromium >/dev/null); }
 
+# The Spark engine's tests: PySpark (the optional extra gigdata[spark]) and Java 17 (Debian's package).
+SPARK_STAMP := $(VENV)/.spark-installed
+spark-deps: $(SPARK_STAMP)
+	@command -v java >/dev/null 2>&1 || \
+	  { (apt-get update -qq || sudo apt-get update -qq) && \
+	    (apt-get install -y -qq openjdk-17-jre-headless >/dev/null || \
+	     sudo apt-get install -y -qq openjdk-17-jre-headless >/dev/null); }
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
 app: setup
 	rm -rf $(SAMPLE_STORE)
 	$(BIN)/python scripts/load_samples.py --store $(SAMPLE_STORE)
@@ -34,7 +46,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy toolkit parsers
 
-unit: setup browser-deps
+unit: setup browser-deps spark-deps
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 test: lint typecheck unit

@@ -27,22 +27,11 @@ GOALS = {"rss_growth": 1.1, "peak_rss_mib": 1024.0, "ratio_vs_duckdb_scan": 3.0}
 
 def _write_worker(args: tuple[Path, int]) -> None:
     """One simulated driver's tables, as the parsers would give them, filed straight into the store."""
-    from toolkit.samples import LAYOUTS, layout_params
-    from toolkit.schema import TABLES, conform
-    from toolkit.simulate import simulate_worker
-    from toolkit.store import ExportWriter, store_lock
+    from toolkit.samples import file_simulated, layout_params
 
     store, i = args
     params = layout_params("uber", "sar-fr-2021", days=DAYS, seed=5000 + i, gps_every_s=0.0)
-    world = simulate_worker(params)
-    export = LAYOUTS["uber"]["sar-fr-2021"].writer(world)
-    worker, export_id = f"w{i:04d}", f"{i:016x}"
-    with store_lock(store), ExportWriter(store, export_id, "uber", worker) as writer:
-        for table, frame in export.tables().items():
-            full = frame.assign(worker_id=worker, platform="uber", export_id=export_id, extra=None)
-            writer.write(table, conform(full[TABLES[table].names], table))
-        writer.commit({"source": "simulator", "layout": "sar-fr-2021",
-                       "tz_decisions": [{"zone": params.zone, "source": "export", "detail": "simulated"}]})
+    file_simulated(store, params, f"w{i:04d}", f"{i:016x}")
 
 
 def _panel_child(store: str) -> None:

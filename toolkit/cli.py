@@ -216,11 +216,18 @@ def sample(
     _console().print(f"Wrote {out} ({written}, synthetic data only).")
 
 
+EngineOpt = Annotated[str, typer.Option(help="duckdb (this computer, the default) or spark (PySpark: "
+                                             "pip install 'gigdata[spark]'; see the README).")]
+MasterOpt = Annotated[str | None, typer.Option(help="spark: the master URL (default local[2], or the "
+                                                    "cluster's under spark-submit or SPARK_REMOTE).")]
+
+
 @app.command()
 def panel(
     store: StoreOpt = None,
     freq: Annotated[str, typer.Option(help="month or week.")] = "month",
-    engine: Annotated[str, typer.Option(help="duckdb (this computer).")] = "duckdb",
+    engine: EngineOpt = "duckdb",
+    master: MasterOpt = None,
     config: Annotated[Path | None, typer.Option(help="TOML file overriding the default costs, "
                                                      "contribution rates and wage tables.")] = None,
 ) -> None:
@@ -230,22 +237,34 @@ def panel(
     from toolkit.panel import build_panel, write_panel
 
     folder = store or store_mod.default_store()
-    problem = (f"--freq {freq}: month or week" if freq not in ("month", "week") else
-               f"--engine {engine}: this version computes the panel with duckdb only; the Spark engine "
-               "is not built yet" if engine != "duckdb" else None)
     try:
-        if problem:
-            raise ValueError(problem)
+        _check_engine(engine)
+        if freq not in ("month", "week"):
+            raise ValueError(f"--freq {freq}: month or week")
         load_config(config)
     except (ValueError, ConfigError) as exc:
         _console(stderr=True).print(f"[bold red]gigdata panel:[/] {exc}")
         raise typer.Exit(code=2) from exc
     _warn_if_empty(folder)
-    frame = build_panel(folder, freq, config)  # type: ignore[arg-type]
+    if engine == "spark":
+        from toolkit import spark as spark_mod
+
+        try:
+            frame = spark_mod.build_panel(folder, freq, config, spark_mod.session(master))
+        except spark_mod.SparkUnavailable as exc:
+            _console(stderr=True).print(f"[bold red]gigdata panel:[/] {exc}")
+            raise typer.Exit(code=2) from exc
+    else:
+        frame = build_panel(folder, freq, config)  # type: ignore[arg-type]
     path = write_panel(folder, frame, freq)  # type: ignore[arg-type]
     workers = frame["worker_id"].nunique() if len(frame) else 0
-    _console().print(f"Wrote {path} ({len(frame):,} rows: {workers} worker(s) × {freq}s; data dictionary "
-                     f"{path.with_name(path.stem + '.dictionary.json')})")
+    _console().print(f"Wrote {path} ({len(frame):,} rows: {workers} worker(s) × {freq}s, engine {engine}; "
+                     f"data dictionary {path.with_name(path.stem + '.dictionary.json')})")
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ("duckdb", "spark"):
+        raise ValueError(f"--engine {engine}: duckdb or spark")
 
 
 @app.command()
@@ -258,13 +277,17 @@ def compare(
         "pay.per_hour_logged_in",
     x: Annotated[str, typer.Option(help="regression: the explanatory column.")] = "offers.acceptance_rate",
     lag: Annotated[int, typer.Option(help="regression: take x this many periods before.")] = 1,
+    indicator: Annotated[bool, typer.Option("--indicator", help="regression: regress on whether x was "
+                                                                "above 0 (e.g. any block).")] = False,
     day: Annotated[str | None, typer.Option("--date", help="event: the day of the change, "
                                                            "YYYY-MM-DD.")] = None,
     window: Annotated[int, typer.Option(help="event: periods on each side.")] = 4,
     how: Annotated[str, typer.Option(help="inequality: mean (a rate) or sum (a total) per worker.")] = "mean",
+    engine: EngineOpt = "duckdb",
+    master: MasterOpt = None,
 ) -> None:
     """Compare drivers on the panel (`gigdata panel` first): each result states its n and refuses to run
-    on fewer than 10 workers."""
+    on fewer than 10 workers. On --engine spark the pooled statistics run as the same SQL in Spark SQL."""
     import pandas as pd
 
     from toolkit import compare as cmp
@@ -272,15 +295,21 @@ def compare(
     folder = store or store_mod.default_store()
     path = folder / "_panel" / f"panel_{freq}.parquet"
     try:
+        _check_engine(engine)
         if not path.is_file():
             raise ValueError(f"{path}: no panel yet; run `gigdata panel --freq {freq}` first")
-        frame = pd.read_parquet(path)
+        if engine == "spark":
+            from toolkit import spark as spark_mod
+
+            frame = spark_mod.read_panel(spark_mod.session(master), path)
+        else:
+            frame = pd.read_parquet(path)
         if statistic == "distribution":
             result = cmp.distribution(frame, column)
         elif statistic == "inequality":
             result = cmp.inequality(frame, column, how)
         elif statistic == "regression":
-            result = cmp.panel_regression(frame, column, x, lag)
+            result = cmp.panel_regression(frame, column, x, lag, indicator)
         elif statistic == "event":
             if day is None:
                 raise ValueError("event: say the day with --date YYYY-MM-DD")
@@ -290,9 +319,10 @@ def compare(
         else:
             raise ValueError(f"{statistic}: one of distribution, inequality, regression, event, "
                              "below-minimum")
-    except ValueError as exc:
+    except (ValueError, RuntimeError) as exc:
         _console(stderr=True).print(f"[bold red]gigdata compare:[/] {exc}")
         raise typer.Exit(code=2) from exc
+    result["engine"] = engine
     typer.echo(json.dumps(result, indent=2, default=str))
 
 

@@ -118,12 +118,18 @@ def build_panel(store: Path, freq: Freq = "month", config_file: Path | None = No
     else:
         for worker, platform in todo:
             rows += worker_rows(store, worker, platform, freq, config_file)
+    return typed_frame(rows)
+
+
+def typed_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Panel rows as one frame: the key columns first, one type per column (numbers as floats, yes/no as
+    booleans, words as strings), so every engine writes the same table."""
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=KEYS)
     ordered = KEYS + sorted(c for c in frame.columns if c not in KEYS)
     frame = frame[ordered]
-    for column in frame.columns:  # one type per column: numbers as floats, words as strings
+    for column in frame.columns:
         if column in KEYS:
             continue
         values = frame[column].dropna()

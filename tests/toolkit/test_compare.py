@@ -45,8 +45,15 @@ def _weekly(rng: np.random.Generator, cut_on: date, cut: float, workers: int = 3
 
 
 def test_gini_and_the_top_share_of_known_values() -> None:
-    assert cmp.gini([5.0] * 10) == pytest.approx(0.0)
-    assert cmp.gini([0.0] * 9 + [10.0]) == pytest.approx(0.9)
+    ids = [f"w{i}" for i in range(10)]
+    assert cmp.inequality(pd.DataFrame({"worker_id": ids, "x": [5.0] * 10}), "x")["gini"] == \
+        pytest.approx(0.0)
+    assert cmp.inequality(pd.DataFrame({"worker_id": ids, "x": [0.0] * 9 + [10.0]}), "x")["gini"] == \
+        pytest.approx(0.9)
+    # 30 workers: the top 10 % is 3 of them (30 × 0.1 is 3.0000000000000004 in floating point)
+    spread = pd.DataFrame({"worker_id": [f"w{i}" for i in range(30)], "x": [float(i) for i in range(30)]})
+    top = cmp.inequality(spread, "x")
+    assert top["top10_workers"] == 3 and top["top10_share"] == pytest.approx((27 + 28 + 29) / sum(range(30)))
     panel = pd.DataFrame({"worker_id": [f"w{i}" for i in range(10)], "x": [1.0] * 9 + [11.0]})
     found = cmp.inequality(panel, "x")
     assert found["top10_share"] == pytest.approx(11 / 20) and found["workers"] == 10
@@ -132,3 +139,56 @@ def test_a_fee_cut_planted_in_simulated_drivers_is_found_from_their_exports(tmp_
     assert -0.3 < found["relative"] < -0.1, found
     none = cmp.event_study(null_panel, "pay.per_hour_engaged", day)
     assert none["ci95"][0] <= 0 <= none["ci95"][1] and none["permutation_p"] > 0.05, none
+
+
+def _streak_pool(store: Path) -> list[dict]:
+    """20 simulated drivers over 8 whole months (2024-01 to 2024-08) whose rejection probability changes
+    month by month (3 % or 25 %, so some months hold a 3-rejection streak and its block, others do not);
+    the first 10 get the planted effect: 30 % fewer offers per logged-in hour in the month after a block."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    rng = np.random.default_rng(2024)
+    jobs = []
+    for i in range(20):
+        months = tuple(float(r) for r in rng.choice([0.03, 0.25], size=8))
+        jobs.append((store, i, months, 0.3 if i < 10 else 0.0))
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(_file_streak_worker, jobs))
+
+
+def _file_streak_worker(job: tuple[Path, int, tuple[float, ...], float]) -> dict:
+    from toolkit.samples import file_simulated, layout_params
+
+    store, i, months, effect = job
+    params = layout_params("uber", "sar-fr-2021", days=244, seed=7000 + i, start=date(2024, 1, 1),
+                           gps_every_s=0.0, reject_prob_months=months, streak_effect=effect)
+    name = f"{'streak' if effect else 'null'}-{i:02d}"
+    return {"worker": name, **file_simulated(store, params, name, f"{7000 + i:016x}").truth["streak_effect"]}
+
+
+@pytest.mark.slow
+def test_a_rejection_streak_effect_planted_in_a_third_is_found_by_the_fixed_effects_regression(
+        tmp_path: Path) -> None:
+    """Offers per logged-in hour regressed on whether the month before held a block (the streak's
+    sanction), worker fixed effects, clustered errors: the planted 30 % fall is inside the interval for the
+    drivers who have it; the others (a null pool) show no effect; the pool of all finds a diluted one."""
+    from toolkit.panel import build_panel
+
+    store = tmp_path / "store"
+    truths = _streak_pool(store)
+    assert all(t["months_with_block"] and len(t["months_with_block"]) < 8 for t in truths)  # x varies
+    panel = build_panel(store, "month")
+    panel = panel[pd.to_datetime(panel["period_start"]) < "2024-09-01"]  # a last session may end in September
+    assert len(panel) == 20 * 8  # (a first month may be partial: a driver who did not work on 1 January)
+    assert panel["sanctions.blocks"].notna().all()  # months without a block say 0, not unknown
+    y, x = "offers.per_logged_in_h", "sanctions.blocks"
+    hit = cmp.panel_regression(panel[panel["worker_id"].str.startswith("streak")], y, x, lag=1,
+                               indicator=True)
+    assert hit["workers"] == 10 and hit["worker_periods"] == 10 * 7 and hit["x"] == f"1[{x}(t-1) > 0]"
+    low, high = hit["relative_ci95"]
+    assert low <= -0.3 <= high and high < 0, hit
+    none = cmp.panel_regression(panel[panel["worker_id"].str.startswith("null")], y, x, lag=1,
+                                indicator=True)
+    assert none["ci95"][0] <= 0 <= none["ci95"][1], none
+    pooled = cmp.panel_regression(panel, y, x, lag=1, indicator=True)
+    assert pooled["workers"] == 20 and hit["relative"] < pooled["relative"] < 0, pooled

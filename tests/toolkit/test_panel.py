@@ -75,8 +75,9 @@ def test_the_panel_is_written_with_its_dictionary_read_by_duckdb_and_erased_with
                         "GROUP BY 1 ORDER BY 1").fetchall()
     counts = frame["worker_id"].value_counts()
     assert [(w, n) for w, n, _ in summed] == [(w, int(counts[w])) for w in ("ana", "ben")]
-    refused = CliRunner().invoke(app, ["panel", "--store", str(store), "--engine", "spark"])
-    assert refused.exit_code == 2 and "not built yet" in refused.output
+    refused = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["panel", "--store", str(store), "--engine",
+                                                             "polars"])
+    assert refused.exit_code == 2 and "duckdb or spark" in refused.output
     with store_lock(store):
         delete_worker(store, "ben")
     assert not path.exists()  # the panel held ben's figures: it goes with them

@@ -183,3 +183,32 @@ def _write(out: Path, files: dict[str, bytes]) -> None:
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(files[path])
+
+
+def file_simulated(store: Path, params: SimParams, worker: str, export_id: str, platform: str = "uber",
+                   layout: str = "sar-fr-2021") -> World:
+    """Simulate one worker and file the tables `layout`'s export would give straight into `store` (no
+    zip round trip: for benchmarks and pooled tests); the simulated World, whose truth the figures are
+    checked against.
+
+    Example:
+        >>> import tempfile
+        >>> from toolkit.store import table_counts
+        >>> store = Path(tempfile.mkdtemp()) / "s"
+        >>> world = file_simulated(store, layout_params("uber", "sar-fr-2021", days=3, seed=2, gps_every_s=0),
+        ...                        "w1", "0" * 16)
+        >>> sorted(set(table_counts(store)["worker_id"]))
+        ['w1']
+    """
+    from toolkit.schema import TABLES, conform
+    from toolkit.store import ExportWriter, store_lock
+
+    world = simulate_worker(params)
+    export = _layout(platform, layout).writer(world)
+    with store_lock(store), ExportWriter(store, export_id, platform, worker) as writer:
+        for table, frame in export.tables().items():
+            full = frame.assign(worker_id=worker, platform=platform, export_id=export_id, extra=None)
+            writer.write(table, conform(full[TABLES[table].names], table))
+        writer.commit({"source": "simulator", "layout": layout,
+                       "tz_decisions": [{"zone": params.zone, "source": "export", "detail": "simulated"}]})
+    return world

@@ -19,6 +19,10 @@ Planted effects (see `SimParams`; every realised figure is in `World.truth`):
 - `block_after_rejections`: the Nth consecutive rejection gives a `consecutiveReject` block of
   21,600,000 ms (a 0 ms notification at the (N-1)th); any other outcome resets the count, and so does
   a new session.
+- `streak_effect`: in the local calendar month after a month in which such a streak got the worker
+  blocked, offers per logged-in hour fall by this fraction (the mean wait for an offer grows by
+  `engine.streak_wait_factor`); `reject_prob_months` varies the rejection probability month by month, so
+  some months hold a streak and others do not.
 
 Every time is a whole second (GPS fixes: milliseconds). Deterministic for a seed: one numpy Generator
 drives the world, a second one (seeded from the same seed) the GPS, so `gps_every_s` changes nothing else.

@@ -47,6 +47,8 @@ class Simulation:
         self.engaged_s, self.accepted = 0.0, 0
         self.last_end, self.blocked_until = 0, 0
         self.pos: Point = self.home
+        self.tz = ZoneInfo(p.zone)
+        self.blocked_months: set[int] = set()  # local calendar months (from `start`) holding a block
 
     def run(self) -> None:
         """Simulate every day of the period, then the weekly quests."""
@@ -113,15 +115,24 @@ class Simulation:
         mean = max(accept * engaged * share / (1.0 - share) - 8.0, 10.0)  # 8 s: mean time to answer
         if any(a <= t < b for a, b in self.effects[-50:]):
             mean /= max(1.0 - p.rating_effect, 0.01)
+        if p.streak_effect and self.month(t) - 1 in self.blocked_months:
+            mean *= streak_wait_factor(p.streak_effect, share)
         return mean
+
+    def month(self, t: int) -> int:
+        """The local calendar month of epoch second `t`, counted from the month of `start` (0)."""
+        local = datetime.fromtimestamp(t, self.tz)
+        return (local.year - self.p.start.year) * 12 + local.month - self.p.start.month
 
     def _offer_outcome(self, offer_at: int) -> tuple[str, int]:
         p, r = self.p, self.rng.random()
-        if r < p.reject_prob:
+        reject = p.reject_prob_months[self.month(offer_at) % len(p.reject_prob_months)] \
+            if p.reject_prob_months else p.reject_prob
+        if r < reject:
             return "rejected", offer_at + int(self.rng.integers(2, 13))
-        if r < p.reject_prob + p.expire_prob:
+        if r < reject + p.expire_prob:
             return "expired", offer_at + OFFER_TIMEOUT_S
-        if r < p.reject_prob + p.expire_prob + p.offer_cancel_prob:
+        if r < reject + p.expire_prob + p.offer_cancel_prob:
             return "cancelled", offer_at + int(self.rng.integers(1, 11))
         return "accepted", offer_at + int(self.rng.integers(2, 13))
 
@@ -130,6 +141,7 @@ class Simulation:
         if n and streak == n:
             self.sanctions.append([at, "block", "consecutiveReject", BLOCK_MS, pos[0], pos[1]])
             self.blocked_until = at + BLOCK_MS // 1000
+            self.blocked_months.add(self.month(at))
             return True
         if n > 1 and streak == n - 1:
             self.sanctions.append([at, "notification", "consecutiveReject", 0, pos[0], pos[1]])
@@ -243,6 +255,19 @@ class Simulation:
         return str(uuid.UUID(bytes=self.rng.bytes(16), version=4))
 
 
+def streak_wait_factor(effect: float, share: float) -> float:
+    """How much longer the mean wait for an offer gets so that offers per logged-in hour fall by `effect`
+    when waiting is `share` of the logged-in time: per offer, logged-in time is a wait W plus engaged time
+    E with W / (W + E) = share; offers per hour fall to (1 - effect) when W becomes k W with
+    k W + E = (W + E) / (1 - effect), i.e. k = (1 / (1 - effect) - (1 - share)) / share.
+
+    Example:
+        >>> round(streak_wait_factor(0.3, 0.4), 3)
+        2.071
+    """
+    return (1.0 / (1.0 - effect) - (1.0 - share)) / share
+
+
 def _check(p: SimParams) -> None:
     if p.kind not in ("ride", "delivery"):
         raise ValueError(f"kind must be 'ride' or 'delivery', not {p.kind!r}")
@@ -250,6 +275,10 @@ def _check(p: SimParams) -> None:
         raise ValueError("reject_prob + expire_prob + offer_cancel_prob must stay below 1")
     if p.days < 1:
         raise ValueError("days must be at least 1")
+    if not 0.0 <= p.streak_effect < 1.0:
+        raise ValueError("streak_effect must be in [0, 1)")
+    if any(r < 0.0 or r + p.expire_prob + p.offer_cancel_prob >= 1.0 for r in p.reject_prob_months):
+        raise ValueError("each of reject_prob_months + expire_prob + offer_cancel_prob must stay below 1")
     if abs(sum(p.star_probs) - 1.0) > 1e-9:
         raise ValueError("star_probs must sum to 1")
     ZoneInfo(p.zone)

@@ -56,6 +56,10 @@ class SimParams:
     rating_effect: float = 0.0  # fraction by which the offer rate while waiting falls after a 1-star
     rating_effect_days: int = 7  # for so many days after the 1-star rating is given
     block_after_rejections: int = 3  # N consecutive rejections -> 6 h block (0: never); N-1 -> warning
+    streak_effect: float = 0.0  # fraction by which offers per logged-in hour fall in the local calendar
+    #   month after a month in which a rejection streak got the worker blocked (needs block_after_rejections)
+    reject_prob_months: tuple[float, ...] = ()  # per-offer rejection probability of each local calendar
+    #   month from `start` (cycled); empty: `reject_prob` throughout
     commission: float = 0.25  # platform's share of the fare (a negative pay line; 0: none)
     vat_rate: float = 0.05  # VAT withheld, as a fraction of the fare (a negative pay line; 0: none)
     work_prob: float = 0.85  # share of days worked

@@ -41,6 +41,7 @@ def truth(sim: Simulation, world: World) -> dict[str, Any]:
         "ratings": _ratings(world),
         "rating_effect": _rating_effect(sim, world),
         "sanctions": _sanctions(sim, world),
+        "streak_effect": _streak_effect(sim, world),
         "gps_fixes": len(world.gps),
     }
 
@@ -132,6 +133,24 @@ def _sanctions(sim: Simulation, world: World) -> dict[str, Any]:
     return {"total": len(s), "blocks": blocks, "notifications": int((s["kind"] == "notification").sum()),
             "blocked_h": blocks * BLOCK_MS / 3_600_000,
             "block_after_rejections": sim.p.block_after_rejections}
+
+
+def _streak_effect(sim: Simulation, world: World) -> dict[str, Any]:
+    """The months after a month with a block (where the planted streak effect applies), and the realised
+    offers per logged-in hour in them and in the other months (by the offer's and the interval's start)."""
+    iv, offers = world.intervals, world.offers
+    online = iv[iv["state"].isin(["waiting", "to_pickup", "on_job"])]
+    seconds = (online["end_at"] - online["start_at"]).dt.total_seconds().to_numpy()
+    start_month = np.array([sim.month(int(t)) for t in online["start_at"].astype("int64") // 10**6])
+    offer_month = np.array([sim.month(int(t)) for t in offers["offered_at"].astype("int64") // 10**6])
+    after = sorted(m + 1 for m in sim.blocked_months)
+    hit_h = np.isin(start_month, after)
+    hit_o = np.isin(offer_month, after)
+    h_in, h_out = seconds[hit_h].sum() / 3600, seconds[~hit_h].sum() / 3600
+    return {"fraction": sim.p.streak_effect, "months_with_block": sorted(sim.blocked_months),
+            "months_after_block": after,
+            "offers_per_online_hour_after_block": float(hit_o.sum() / h_in) if h_in else None,
+            "offers_per_online_hour_otherwise": float((~hit_o).sum() / h_out) if h_out else None}
 
 
 def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
