@@ -457,6 +457,10 @@ def test_every_page_in_french_shows_no_english_and_cuts_no_figure(
         page.wait_for_timeout(500)  # charts and maps settle their size
         _settled(page)
         english = english_words(page.evaluate(VISIBLE_TEXT_JS))
+        if english:  # the uploader's words are relabelled after Streamlit draws it: look again once settled
+            page.wait_for_timeout(1500)
+            _settled(page)
+            english = english_words(page.evaluate(VISIBLE_TEXT_JS))
         layout = page.evaluate(CUT_TEXT_JS)
         _shoot(page, f"fr-{sample}-{path or 'start'}-{width}")
         if english or layout["cut"] or layout["sideways"]:
