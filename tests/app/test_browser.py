@@ -173,12 +173,19 @@ def _page(browser: object, server: str, outside: list[str], path: str = "") -> o
 
 
 def _settled(page: object) -> None:
-    """Wait until the script run is over, no element is stale, and every chart is drawn."""
+    """Wait until the script run is over, no element is stale, every chart is drawn and every uploader
+    speaks the reader's language."""
     page.wait_for_selector("[data-testid='stAppViewContainer'] h1")  # type: ignore[attr-defined]
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-stale=\"true\"]') && [...document.querySelectorAll("
         "'[data-testid=\"stVegaLiteChart\"]')].every(c => c.querySelector('canvas, svg'))"
+    )
+    page.wait_for_function(  # type: ignore[attr-defined]
+        # the uploaders' own English is replaced by style.uploader_css, which may apply after they are drawn
+        "() => [...document.querySelectorAll(\"[data-testid='stFileUploaderDropzone'] "
+        "[data-testid='stBaseButton-secondary'] [data-testid='stMarkdownContainer'] p\")]"
+        ".every(p => getComputedStyle(p).fontSize === '0px')"
     )
 
 
@@ -457,10 +464,6 @@ def test_every_page_in_french_shows_no_english_and_cuts_no_figure(
         page.wait_for_timeout(500)  # charts and maps settle their size
         _settled(page)
         english = english_words(page.evaluate(VISIBLE_TEXT_JS))
-        if english:  # the uploader's words are relabelled after Streamlit draws it: look again once settled
-            page.wait_for_timeout(1500)
-            _settled(page)
-            english = english_words(page.evaluate(VISIBLE_TEXT_JS))
         layout = page.evaluate(CUT_TEXT_JS)
         _shoot(page, f"fr-{sample}-{path or 'start'}-{width}")
         if english or layout["cut"] or layout["sideways"]:
