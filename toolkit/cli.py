@@ -24,6 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from toolkit import store as store_mod
+from toolkit.access.cli import request_app
 from toolkit.exporting import write_whole
 from toolkit.pool.cli import pool_app
 from toolkit.pool.cli import share as share_command
@@ -462,6 +463,7 @@ def _print_files(report: dict[str, Any]) -> None:
 
 app.command(name="share")(share_command)
 app.add_typer(pool_app, name="pool")
+app.add_typer(request_app, name="request")
 
 profile_app = typer.Typer(no_args_is_help=True, help="Mapping profiles: read exports whose layout no "
                           "built-in parser knows (docs/profiles.md).")

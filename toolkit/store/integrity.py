@@ -79,10 +79,11 @@ def verify(store: Path) -> list[str]:
 
 
 def delete_worker(store: Path, worker: str) -> int:
-    """Erase a worker: their Parquet files, temp files and manifests, and the researchers' panel (which
-    holds every worker's figures; `gigdata panel` makes it again). Use inside `store_lock`.
+    """Erase a worker: their Parquet files, temp files and manifests, their access requests, and the
+    researchers' panel (which holds every worker's figures; `gigdata panel` makes it again). Use inside
+    `store_lock`.
 
-    Returns the number of files removed.
+    Returns the number of files and request records removed.
 
     Example:
         >>> delete_worker(Path("/nonexistent-store"), "w1")
@@ -107,7 +108,9 @@ def delete_worker(store: Path, worker: str) -> int:
         if path.is_file():
             path.unlink()
             removed += 1
-    return removed
+    from toolkit.access.tracker import forget_worker  # the access requests go with the data
+
+    return removed + forget_worker(store, worker)
 
 
 # ---------------------------------------------------------------------------------------------- private
