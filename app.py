@@ -20,6 +20,7 @@ PAGES = [
     ("map", "pages/trips_map.py"),
     ("data", "pages/my_data.py"),
     ("report", "pages/pdf_report.py"),
+    ("ask", "pages/ask.py"),
     ("share", "pages/share.py"),
     ("union", "pages/union.py"),
     ("mapping", "pages/mapping.py"),

@@ -14,6 +14,7 @@ import streamlit as st
 from pages import common, style
 from parsers.common.zone_evidence import Clue, ZoneEvidence
 from parsers.ingest import ingest_export
+from toolkit.access.check import check
 from toolkit.words import issue_words, platform_words, zone_lines
 
 REPORTS_KEY = "_gigdata_ingest_reports"
@@ -200,6 +201,24 @@ def _zone_question() -> None:
                 st.rerun()
 
 
+def _gaps_block() -> None:
+    """What the exports of the store left out (the completeness check, as on "Ask for my data")."""
+    gaps = check(view.store, worker=DEFAULT_WORKER, lang=tr.lang)
+    if not gaps:
+        return
+    with st.container(border=True, key="start-gaps"):
+        st.subheader(tr("request.check.title"))
+        by_platform: dict[str, list[str]] = {}
+        for gap in gaps:
+            by_platform.setdefault(gap.platform, []).append(
+                tr("start.gap_line", item=tr(f"request.item.{gap.item}.name"), detail=gap.detail,
+                   blocks=gap.blocks))
+        for name, lines in by_platform.items():
+            st.write(tr("start.gaps_of", platform=platform_words(name, tr)))
+            st.markdown("\n".join(f"- {style.escape(line)}" for line in lines))
+        st.page_link("pages/ask.py", label=tr("start.gaps_letter"))
+
+
 st.title(tr("start.title"))
 st.write(tr("start.intro"))
 if st.session_state.pop("_gigdata_deleted", False):
@@ -242,6 +261,7 @@ if reports:
     for report in reports:
         with st.container(border=True):
             _show_report(report)
+    _gaps_block()
     st.page_link("pages/overview.py", label=tr("start.see_overview"))
 elif view.version:
     st.subheader(tr("start.in_store"))
@@ -255,4 +275,5 @@ elif view.version:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+    _gaps_block()
     st.page_link("pages/overview.py", label=tr("start.see_overview"))

@@ -87,6 +87,7 @@ def ingest(
     else:
         for report in reports:
             _print_report(report.to_dict())
+        _print_gaps(target, {(str(r.worker_id), r.platform) for r in reports if r.status == "ingested"})
     unread = {r.source: r.unread() for r in reports if r.unread()}
     for source, files in unread.items():  # stored, but part of the export is missing: say it and fail
         _console(stderr=True).print(f"[bold red]{escape(source)}:[/] {len(files)} file(s) of this export "
@@ -447,6 +448,20 @@ def _zone_lines(decisions: list[dict[str, Any]]) -> list[str]:
     return [f"Time zone: {file} ({', '.join(columns)}) -> {zone}, from "
             f"{ZONE_SOURCES.get(source, source)}{': ' + detail if detail else ''}"
             for (file, zone, source, detail), columns in grouped.items()]
+
+
+def _print_gaps(store: Path, ingested: set[tuple[str, str | None]]) -> None:
+    """The completeness check of what was just read: what the exports of that worker and platform lack."""
+    from toolkit.access.check import check
+
+    console = _console()
+    for worker, platform in sorted(ingested, key=str):
+        gaps = [g for g in check(store, worker=worker) if g.platform == platform]
+        if gaps:
+            console.print(f"What the {escape(str(platform))} exports of {escape(worker)} leave out "
+                          f"(gigdata request check):")
+            for g in gaps:
+                console.print(f"  - {escape(g.item)}: {escape(g.detail)}; {escape(g.blocks)}")
 
 
 def _print_files(report: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from toolkit.metrics import metrics
 from toolkit.store import load_table, table_counts
 
 PAGES = ["start", "overview", "time_use", "pay", "dispatch", "ratings", "trips_map", "my_data", "pdf_report",
-         "share", "union"]
+         "ask", "share", "union"]
 TITLES = {
     "en": {
         "start": "See what the algorithm did with your time and pay",
@@ -32,6 +32,7 @@ TITLES = {
         "trips_map": "Map",
         "my_data": "My data",
         "pdf_report": "Report",
+        "ask": "Ask for my data",
         "share": "Share with my union",
         "union": "Union pool",
     },

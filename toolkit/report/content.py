@@ -58,6 +58,8 @@ class ReportContent:
     sanctions: pd.DataFrame | None = None
     offers_per_hour: dict[str, Any] | None = None
     reconnect_s: float | None = None
+    gaps: dict[str, list[Any]] = field(default_factory=dict)
+    """Per language, what the exports left out (`toolkit.access.check.Gap`, already in that language)."""
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def shown_name(self, tr: Translator) -> str:
@@ -90,6 +92,8 @@ def gather(
         >>> gather(Path("/nonexistent-store"), worker="me").manifests
         []
     """
+    from toolkit.access.check import check
+    from toolkit.i18n import LANGUAGES
     from toolkit.store import list_manifests
 
     sel = store if isinstance(store, Selection) else Selection(store, worker, platform, start, end,
@@ -112,6 +116,9 @@ def gather(
         sanctions=sel.figure("sanctions_timeline")["timeline"],
         offers_per_hour=sel.figure("offers_per_hour"),
         reconnect_s=float(sel.config.get("time.reconnect_gap_s")),
+        gaps={lang: [g for g in check(sel.store, worker=sel.worker, lang=lang)
+                     if sel.platform in (None, g.platform)] for lang in LANGUAGES}
+        if sel.worker is not None else {},
     )
 
 

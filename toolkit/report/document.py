@@ -127,6 +127,7 @@ def compose(content: ReportContent, tr: Translator) -> Document:
     _charts(doc, content, tr)
     _dispatch(doc, content, tr)
     _sanctions(doc, content, tr)
+    _gaps(doc, content, tr)
     _method(doc, content, tr)
     _sources(doc, content, tr)
     return doc
@@ -319,6 +320,22 @@ def _sanctions(doc: Document, content: ReportContent, tr: Translator) -> None:
     )
     header = tuple(tr(f"report.sanctions.{k}") for k in ("at", "kind", "rule", "refusal", "stated", "added"))
     doc.add(Table(header, rows, (0.2, 0.15, 0.29, 0.11, 0.12, 0.13)))
+
+
+def _gaps(doc: Document, content: ReportContent, tr: Translator) -> None:
+    """What the exports left out (the completeness check), each gap with what it blocks."""
+    if tr.lang not in content.gaps:
+        return
+    gaps = content.gaps[tr.lang]
+    doc.add(Heading(tr("request.check.title"), 1, keep=True))
+    if not gaps:
+        doc.add(Paragraph(tr("report.pdf.gaps_none")))
+        return
+    doc.add(Paragraph(tr("report.pdf.gaps_intro")))
+    for gap in gaps:
+        doc.add(Paragraph(tr("report.pdf.gap", platform=platform_words(gap.platform, tr),
+                             item=tr(f"request.item.{gap.item}.name"), detail=gap.detail, blocks=gap.blocks)))
+    doc.add(Paragraph(tr("report.pdf.gaps_letter"), small=True))
 
 
 def _method(doc: Document, content: ReportContent, tr: Translator) -> None:
