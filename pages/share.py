@@ -52,11 +52,16 @@ for table, rows in done.tables.items():
         st.caption(tr("share.columns", columns=", ".join(rows.schema.names)))
         st.dataframe(done.preview(table), hide_index=True, width="stretch")
 
-wanted = (view.version, view.worker, view.platform, tuple(chosen), public)
+with_requests = False
+if done.requests:
+    with_requests = st.checkbox(tr("share.requests", count=tr.integer(len(done.requests))),
+                                key="share-requests")
+    st.caption(tr("share.requests_help"))
+wanted = (view.version, view.worker, view.platform, tuple(chosen), public, with_requests)
 clicked = st.button(tr("share.make"), type="primary", disabled=public is None or not chosen, key="share-make")
 if clicked and public is not None:
     kept = Minimised({t: done.tables[t] for t in chosen}, done.exports, done.identity,
-                     {t: done.removed.get(t, {}) for t in chosen})
+                     {t: done.removed.get(t, {}) for t in chosen}, done.requests if with_requests else [])
     data, receipt = build(kept, public, __version__)
     st.session_state[BUNDLE_KEY] = (wanted, data, receipt)
 ready = st.session_state.get(BUNDLE_KEY)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from pages import common
+from toolkit.access import union_log
 from toolkit.errors import PoolError
 from toolkit.pool import Pool
 from toolkit.pool.figures import POOL_MINIMUM, collective, refresh
@@ -110,6 +112,16 @@ if members:
         done = pool.withdraw(leaving)
         st.success(tr("union.withdrawn", member=done["member"], rows=tr.integer(sum(done["rows"].values()))))
         st.rerun()
+
+    st.markdown(f"**{tr('request.log.title')}**")
+    logged = union_log.log(pool.store, date.today(), pool.member_ids())
+    if logged:
+        st.caption(tr("request.log.intro"))
+        header, rows = union_log.shown(logged, tr)
+        st.dataframe(pd.DataFrame(rows, columns=list(header)), hide_index=True, width="stretch")
+        st.write(union_log.summary_text(logged, tr))
+    else:
+        st.caption(tr("request.log.none"))
 
     st.subheader(tr("union.figures_title"))
     st.caption(tr("union.figures_intro"))

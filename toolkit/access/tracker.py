@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.access.deadlines import due_date, extension_valid, is_overdue, late
-from toolkit.access.reference import GROUNDS, ROUTES, platform
+from toolkit.access.reference import GROUNDS, ITEMS, ROUTES, platform
 from toolkit.store.paths import _write_json_atomically, is_valid_name, store_lock
 
 REQUESTS_DIR = "_requests"
@@ -65,6 +65,9 @@ class Request:
     reminder_sent: date | None = None
     complaint_filed: date | None = None
     notes: str = ""
+    missing: list[str] = field(default_factory=list)
+    """The items (`reference.ITEMS`) the answer's exports lacked, as the completeness check found them
+    when the request was shared with a union (the union's request log shows them)."""
 
     @property
     def receipt(self) -> date:
@@ -286,3 +289,71 @@ def request_row(request: Request, today: date) -> dict[str, Any]:
                                                           request.extension_notice),
             "answer_language": request.answer_language or None, "files": len(request.files),
             "reminder_sent": day(request.reminder_sent), "complaint_filed": day(request.complaint_filed)}
+
+
+SHARED_FIELDS = ("id", "platform", "ground", "via", "sent", "received", "extension_notice", "answered",
+                 "answer_language", "reminder_sent", "complaint_filed", "missing")
+"""What of a request leaves for the union (`gigdata share`): dates and codes, never the proof, the notes,
+the files' names or the extension's reasons (free text)."""
+_SHARED_DATES = ("sent", "received", "extension_notice", "answered", "reminder_sent", "complaint_filed")
+
+
+def shared_records(store: Path, worker: str, missing: dict[str, list[str]],
+                   platform_key: str | None = None) -> list[dict[str, Any]]:
+    """The worker's requests as they leave for the union: `SHARED_FIELDS` only, with the items the
+    answered platform's exports lack (`missing`, per platform, from the completeness check)."""
+    out = []
+    for request in load_requests(store):
+        if request.worker != worker or platform_key not in (None, request.platform):
+            continue
+        record = {k: v for k, v in request.to_json().items() if k in SHARED_FIELDS}
+        record["missing"] = list(missing.get(request.platform, [])) if request.answered else []
+        out.append(record)
+    return out
+
+
+def checked_shared(records: Any, name: str) -> list[Request]:
+    """A bundle's request records, checked field by field (TrackerError naming `name` and the field)."""
+    if not isinstance(records, list) or len(records) > 1000:
+        raise TrackerError(f"{name}: the bundle's requests are not a list of at most 1,000 records")
+    checked = []
+    for n, raw in enumerate(records):
+        where = f"{name}: request {n + 1}"
+        if not isinstance(raw, dict) or set(raw) - set(SHARED_FIELDS):
+            raise TrackerError(f"{where}: holds fields members never share")
+        try:
+            request = Request.from_json({**raw, "worker": "member"})
+        except (TypeError, ValueError) as exc:
+            raise TrackerError(f"{where}: malformed ({exc})") from exc
+        if not (isinstance(request.id, str) and request.id.isalnum() and len(request.id) <= 32):
+            raise TrackerError(f"{where}: the id is not one gigdata makes")
+        try:
+            _known_platform(request.platform)
+        except TrackerError as exc:
+            raise TrackerError(f"{where}: {exc}") from exc
+        if request.ground not in GROUNDS or request.via not in ROUTES:
+            raise TrackerError(f"{where}: unknown ground or route")
+        if any(not isinstance(getattr(request, k), (date, type(None))) for k in _SHARED_DATES):
+            raise TrackerError(f"{where}: a date is not a day")
+        if not isinstance(request.missing, list) or set(request.missing) - set(ITEMS):
+            raise TrackerError(f"{where}: missing items outside the vocabulary")
+        lang = request.answer_language
+        if not isinstance(lang, str) or len(lang) > 16 or not all(c.isalpha() or c == "-" for c in lang):
+            raise TrackerError(f"{where}: the answer's language is not a language code")
+        checked.append(request)
+    return checked
+
+
+def replace_worker_requests(store: Path, worker: str, requests: list[Request]) -> None:
+    """Put `requests` in place of every request of `worker` (a union filing a member's latest share).
+    The caller holds the store's lock."""
+    kept = [r for r in load_requests(store) if r.worker != worker]
+    for request in requests:
+        request.worker = worker
+    _save(store, kept + list(requests))
+
+
+def request_log(store: Path, today: date) -> list[dict[str, Any]]:
+    """Every request of the store as one row each (`request_row`, with what the answer lacked): the
+    union's request log over its members, by pseudonym."""
+    return [{**request_row(r, today), "missing": list(r.missing)} for r in load_requests(store)]

@@ -25,7 +25,7 @@ import io
 import json
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,6 +52,8 @@ class OpenedBundle:
 
     header: dict[str, Any]
     tables: dict[str, pa.Table]
+    requests: list[Any] = field(default_factory=list)
+    """The member's access requests (`toolkit.access.tracker.Request`), checked."""
 
 
 def build(minimised: Minimised, public: bytes, software: str) -> tuple[bytes, dict[str, Any]]:
@@ -68,6 +70,7 @@ def build(minimised: Minimised, public: bytes, software: str) -> tuple[bytes, di
         "format": FORMAT, "bundle_id": uuid.uuid4().hex, "created_at": datetime.now(UTC).isoformat(),
         "software": software, "union_key": public_code(public), "tables": tables,
         "exports": minimised.exports, "identity": minimised.identity, "removed": minimised.removed,
+        "requests": minimised.requests,
     }
     sealed = seal(header, blobs, public)
     receipt = {
@@ -75,7 +78,7 @@ def build(minimised: Minimised, public: bytes, software: str) -> tuple[bytes, di
         "bundle_id": header["bundle_id"], "created_at": header["created_at"],
         "union_key": header["union_key"],
         "bundle_sha256": hashlib.sha256(sealed).hexdigest(), "bundle_bytes": len(sealed),
-        "tables": tables, "removed": minimised.removed,
+        "tables": tables, "removed": minimised.removed, "requests": len(minimised.requests),
         "exports": [{"export_id": e["export_id"], "platform": e["platform"], "sha256": e["sha256"],
                      "files": [f["sha256"] for f in e["files"]]} for e in minimised.exports],
     }
@@ -126,7 +129,13 @@ def open_bundle(data: bytes, private: bytes, name: str) -> OpenedBundle:
     for key in ("bundle_id", "created_at", "identity", "exports"):
         if key not in header:
             raise PoolError(f"{name}: the bundle does not say its {key}; nothing was added")
-    return OpenedBundle(header, tables)
+    from toolkit.access.tracker import TrackerError, checked_shared
+
+    try:
+        requests = checked_shared(header.get("requests", []), name)
+    except TrackerError as exc:
+        raise PoolError(f"{exc}; nothing was added", "unreadable") from exc
+    return OpenedBundle(header, tables, requests)
 
 
 def _checked_table(archive: zipfile.ZipFile, name: str, table: str, entry: dict[str, Any]) -> pa.Table:

@@ -94,6 +94,12 @@ def share(
             console.print("Nothing shared: no table was chosen.")
             raise typer.Exit(code=1)
         done.tables = kept
+        if done.requests:
+            console.print(f"Your access requests: {len(done.requests)} (platform, legal ground, how and when "
+                          "sent, when answered, the answer's language and what it lacked; no notes, no "
+                          "proofs).")
+            if not typer.confirm("Share your access requests too (the union's request log)?", default=False):
+                done.requests = []
     from toolkit import __version__
 
     data, receipt = build(done, public, __version__)
@@ -103,6 +109,8 @@ def share(
     console.print(f"Wrote {escape(str(out))} ({len(data):,} bytes, SHA-256 {receipt['bundle_sha256']})")
     for name, entry in receipt["tables"].items():
         console.print(f"  {name}: {entry['rows']:,} rows, columns {', '.join(entry['columns'])}")
+    if receipt["requests"]:
+        console.print(f"  access requests: {receipt['requests']}")
     console.print(f"Your receipt: {escape(str(receipt_path))} (bundle id {receipt['bundle_id']}: "
                   "quote it to ask the union to withdraw your data)")
 
@@ -174,6 +182,41 @@ def pool_members(
         table.add_row(m["member"], ", ".join(m["platforms"]), m["joined_at"][:10], str(len(m["bundles"])),
                       ", ".join(f"{t} {n:,}" for t, n in m["rows"].items()))
     _console().print(table)
+
+
+@pool_app.command("requests")
+def pool_requests(
+    pool: Annotated[Path, typer.Argument(help="The pool folder.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the table: en or fr.")] = "en",
+) -> None:
+    """The members' access requests, by pseudonym: sent, due, answered, late, incomplete, language."""
+    from datetime import date
+
+    from toolkit.access import union_log
+    from toolkit.i18n import LANGUAGES, Translator
+    from toolkit.pool.folder import Pool
+
+    if lang not in LANGUAGES:
+        raise typer.BadParameter(f"{lang!r}: one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    try:
+        folder = Pool(pool)
+        folder.check()
+        rows = union_log.log(folder.store, date.today(), folder.member_ids())
+    except PoolError as exc:
+        raise _fail("pool requests", exc) from exc
+    if as_json:
+        typer.echo(json.dumps({"summary": union_log.summary(rows), "requests": rows}, indent=2,
+                              ensure_ascii=False))
+        return
+    tr = Translator(lang)
+    header, shown = union_log.shown(rows, tr)
+    table = Table(*header, title=tr("request.log.title"))
+    for row in shown:
+        table.add_row(*(escape(cell) for cell in row))
+    console = _console()
+    console.print(table)
+    console.print(union_log.summary_text(rows, tr))
 
 
 @pool_app.command("withdraw")

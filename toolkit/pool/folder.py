@@ -40,6 +40,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from toolkit.access.tracker import replace_worker_requests
 from toolkit.errors import PoolError
 from toolkit.pool.bundle import MAX_BUNDLE_BYTES, OpenedBundle, open_bundle
 from toolkit.pool.keys import UnlockedKeys, create_keys, unlock
@@ -208,6 +209,9 @@ class Pool:
                     merged_from, why = [pid, *merged_from], twin[1]
                     pid = twin[0]
             written = self._write(opened, pid, path.name)
+            if opened.requests:  # the member's latest list of requests replaces the one filed before
+                with store_lock(self.store):
+                    replace_worker_requests(self.store, pid, opened.requests)
             self._keep_prints(pid, prints)
             now = _now()
             entry = register["members"].setdefault(pid, {

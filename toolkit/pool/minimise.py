@@ -107,6 +107,8 @@ class Minimised:
     exports: list[dict[str, Any]]
     identity: dict[str, Any]
     removed: dict[str, dict[str, int]] = field(default_factory=dict)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    """The worker's access requests as they leave (`tracker.SHARED_FIELDS`): the union's request log."""
 
     def preview(self, table: str, rows: int = 5) -> pd.DataFrame:
         """The first rows of a table exactly as they would leave."""
@@ -129,10 +131,14 @@ def share_secret(store: Path) -> bytes:
 
 
 def minimise(store: Path, worker: str, platform: str | None = None, tables: list[str] | None = None,
-             zone: str = "UTC") -> Minimised:
+             zone: str = "UTC", requests: bool = True) -> Minimised:
     """The worker's data as it would leave for the union: allowlisted, coarsened, masked.
 
-    `tables` limits which tables leave (None: every shareable table holding rows)."""
+    `tables` limits which tables leave (None: every shareable table holding rows); `requests`: whether the
+    worker's access requests go along (dates, codes and what the answers lacked; no free text)."""
+    from toolkit.access.check import check
+    from toolkit.access.tracker import shared_records
+
     secret = share_secret(store)
     wanted = list(ALLOWED) if tables is None else tables
     unknown = [t for t in wanted if t not in ALLOWED]
@@ -157,7 +163,13 @@ def minimise(store: Path, worker: str, platform: str | None = None, tables: list
         removed[table] = counts
     used = {str(e) for t in out.values() for e in t.column("export_id").unique().to_pylist()}
     exports = [_export_record(m) for m in manifests if m["export_id"] in used]
-    return Minimised(out, exports, _identity(manifests, used), removed)
+    shared: list[dict[str, Any]] = []
+    if requests:
+        missing: dict[str, list[str]] = {}
+        for gap in check(store, worker=worker):
+            missing.setdefault(gap.platform, []).append(gap.item)
+        shared = shared_records(store, worker, missing, platform)
+    return Minimised(out, exports, _identity(manifests, used), removed, shared)
 
 
 def _identity(manifests: list[dict[str, Any]], used: set[str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from toolkit import __version__
+from toolkit.access import union_log
 from toolkit.i18n import Translator
 from toolkit.pool.figures import Kept, collective, kept_figures
 from toolkit.pool.folder import Pool
@@ -52,11 +53,12 @@ def evidence_pack(pool: Pool, lang: str = "en", fmt: Format = "pdf", k: int | No
     register = pool.register()
     sources = rate_sources(pool, config_file, kept)
     tr = Translator(lang)
+    requests = union_log.log(pool.store, datetime.now(UTC).date(), pool.member_ids())
     if fmt == "xlsx":
-        return _workbook(result, register, sources, tr)
+        return _workbook(result, register, sources, tr, requests)
     from toolkit.report.pdf import render_pdf
 
-    return render_pdf(_document(result, register, sources, tr, deactivated))
+    return render_pdf(_document(result, register, sources, tr, deactivated, requests))
 
 
 def rate_sources(pool: Pool, config_file: Path | None = None, kept: Kept | None = None) -> list[str]:
@@ -105,7 +107,7 @@ def _cells(cell: dict[str, Any], tr: Translator) -> tuple[str, ...]:
 
 
 def _document(result: dict[str, Any], register: dict[str, Any], sources: list[str], tr: Translator,
-              deactivated: bool = True) -> Any:
+              deactivated: bool = True, requests: list[dict[str, Any]] | None = None) -> Any:
     from toolkit.report.document import Document, Heading, Paragraph, Table
 
     generated = tr.date(datetime.now(UTC).date().isoformat())
@@ -184,6 +186,12 @@ def _document(result: dict[str, Any], register: dict[str, Any], sources: list[st
             Table((tr("pool.pack.col_member"), tr("pool.pack.col_joined"), tr("pool.pack.col_platforms"),
                    tr("pool.pack.col_shared")), tuple(tuple(r) for r in members.itertuples(index=False)),
                   (0.3, 0.14, 0.16, 0.4), mono=(0,)))
+    if requests:  # the request log, when members shared their requests
+        header, logged = union_log.shown(requests, tr)
+        doc.add(Heading(tr("pool.pack.requests_title"), 1, keep=True), Paragraph(tr("request.log.intro")),
+                Paragraph(union_log.summary_text(requests, tr)),
+                Table(header, tuple(logged), (0.15, 0.1, 0.1, 0.08, 0.08, 0.1, 0.08, 0.05, 0.06, 0.2),
+                      mono=(0,)))
     for key in ("cnil", "court"):
         doc.add(Heading(tr(f"pool.pack.annex_{key}"), 1, keep=True))
         for part in tr(f"pool.pack.annex_{key}_text").strip().split("\n\n"):
@@ -274,7 +282,8 @@ def _members(register: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["member", "joined", "platforms", "shared"])
 
 
-def _workbook(result: dict[str, Any], register: dict[str, Any], sources: list[str], tr: Translator) -> bytes:
+def _workbook(result: dict[str, Any], register: dict[str, Any], sources: list[str], tr: Translator,
+              requests: list[dict[str, Any]] | None = None) -> bytes:
     from toolkit.exporting import to_xlsx_sheets
 
     def flat(cells: list[dict[str, Any]]) -> pd.DataFrame:
@@ -319,6 +328,8 @@ def _workbook(result: dict[str, Any], register: dict[str, Any], sources: list[st
                                 for part, key in (("", "value"), ("_accuracy_95", "accuracy"))},
                              **c["ratios"]} for c in (result.get("dp") or {}).get("cells", [])])
     sheets = {"dp_release": private} if result.get("dp") else {}
+    if requests:
+        sheets["requests"] = pd.DataFrame([{**r, "missing": ", ".join(r["missing"])} for r in requests])
     return to_xlsx_sheets({"about": about, "invoice_years": invoices, **sheets,
                            "years": flat(result["years"]),
                            "months": flat(result["months"]),

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.toolkit.pool.members import CANARIES, PASSPHRASE, member_store, plant_canaries, share_file
+from toolkit.access import union_log
+from toolkit.access.tracker import add_request, update_request
 from toolkit.cli import app
 from toolkit.pool import Pool
 from toolkit.pool.figures import DOMINANCE, TOTALS, Rules, collective, member_months
@@ -35,6 +37,14 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Pool:
         waiting = 0.75 if name == PLANTED else 0.35 + 0.1 * (i % 3) / 2
         store = member_store(folder, name, days=42, seed=100 + i, fee_cut=(FEE_CUT, 0.2),
                              waiting_share=waiting, plant=plant_canaries if i == 0 else None)
+        if i == 1:  # two members shared their access requests: the pack's request log
+            add_request(store, platform="uber", ground="art15", sent=date(2026, 1, 31), via="webform",
+                        worker=name, today=date(2026, 12, 1))
+        if i == 2:
+            asked = add_request(store, platform="uber", ground="art20", sent=date(2026, 2, 2), via="email",
+                                worker=name, today=date(2026, 12, 1))
+            update_request(store, asked.id, today=date(2026, 12, 1), answered=date(2026, 2, 27),
+                           answer_language="fr")
         bundles.append(share_file(store, name, made.folder / "union.pub", folder / f"{name}.gdb"))
     results = made.add(bundles, keys=unlock(made.folder, PASSPHRASE))
     assert [r.status for r in results] == ["added"] * 30, [r.message for r in results]
@@ -192,10 +202,14 @@ def test_the_evidence_pack_reads_back_with_the_figures_and_the_chain_of_custody(
         assert said(tr.number(year["lom"]["mean_duration_min"], 1)) in text
         for bundle in pool.register()["bundles"].values():  # every bundle's fingerprint, whole
             assert bundle["sha256"] in flat.replace(" ", "")
+    asked = union_log.log(pool.store, date.today(), pool.member_ids())
+    assert [r["ground"] for r in asked] == ["art15", "art20"]
+    assert "7. Members' access requests" in flat and asked[0]["worker"] in flat.replace(" ", "")
+    assert union_log.summary_text(asked, Translator("en")) in flat
     book_path = tmp_path / "pack.xlsx"
     assert runner.invoke(app, ["pool", "report", str(pool.folder), "--out", str(book_path)]).exit_code == 0
     book = openpyxl.load_workbook(io.BytesIO(book_path.read_bytes()))
-    sheets = {"about", "years", "months", "pay_changes", "members", "bundles", "source_files"}
+    sheets = {"about", "years", "months", "pay_changes", "members", "bundles", "source_files", "requests"}
     assert sheets <= set(book.sheetnames)
     months = book["months"]
     header = [c.value for c in months[1]]
