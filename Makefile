@@ -66,7 +66,7 @@ screenshots: setup browser-deps
 
 # After a deliberate parser change: rewrite tests/golden/ from the sample exports, then review the diff.
 goldens: setup
-	GIGDATA_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/parsers/test_goldens.py
+	GIGDATA_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/parsers/test_goldens.py tests/toolkit/access/test_letters.py
 
 clean:
 	rm -rf $(VENV) $(SAMPLE_STORE) .pytest_cache .mypy_cache .ruff_cache

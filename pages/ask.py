@@ -108,7 +108,7 @@ try:
     if kind == "request":
         made = letters.request_letter(chosen, ground, lang, me, period=period)
     elif first is None:
-        raise letters.LetterError(text("request.page.need_first", lang))
+        raise letters.LetterError("no request recorded", "no_first")
     elif kind == "follow-up":
         mine = [g for g in check(view.store, worker=worker, lang=lang) if g.platform == chosen]
         made = letters.follow_up_letter(first, mine, lang, me)
@@ -117,7 +117,9 @@ try:
     else:
         mine = [g for g in check(view.store, worker=worker, lang=lang) if g.platform == chosen]
         made = letters.complaint_letter(first, lang, me, gaps=mine if first.answered else None)
-except (letters.LetterError, TrackerError) as exc:
+except letters.LetterError as exc:
+    st.warning(tr("request.page.error", reason=exc.words(tr)))
+except TrackerError as exc:
     st.warning(tr("request.page.error", reason=str(exc)))
 else:
     st.caption(tr("request.page.preview"))

@@ -34,7 +34,7 @@ def test_ask_page_shows_the_gaps_of_the_check(app_on: Callable[..., AppTest], se
 
 def test_details_letter_and_tracker(app_on: Callable[..., AppTest], session_store: Path) -> None:
     at = app_on("ask", "en")
-    assert at.warning, "without details the page says what to give first"
+    assert text("request.error.need_details", "en") in at.warning[0].value  # what to give first
     at.text_input(key="ask-name").input("Alex Martin")
     at.text_input(key="ask-email").input("alex@example.org")
     at.text_input(key="ask-city").input("Lyon")
@@ -57,8 +57,11 @@ def test_details_letter_and_tracker(app_on: Callable[..., AppTest], session_stor
     table = at.dataframe[-1].value
     assert list(table[text("request.track.col_status", "en")]) == [text("request.track.status_waiting", "en")]
     at.radio(key="ask-kind").set_value("reminder").run()
+    _clean(at)  # sent today: the reminder is refused until the due day has passed, in the reader's words
+    assert not at.code and "the reminder is for the day after" in at.warning[0].value
+    at.radio(key="ask-kind").set_value("complaint").run()
     _clean(at)
-    assert "is unanswered" in at.code[0].value
+    assert "Commission nationale" in at.code[0].value
 
 
 def test_start_page_lists_the_same_gaps(app_on: Callable[..., AppTest], session_store: Path) -> None:

@@ -116,13 +116,16 @@ def letter(
     period_from: Annotated[str | None, typer.Option("--from", help="First day asked for (YYYY-MM-DD).")]
     = None,
     period_to: Annotated[str | None, typer.Option("--to", help="Last day asked for (YYYY-MM-DD).")] = None,
+    request_id: Annotated[str | None, typer.Option("--request", help="Follow-up, reminder, complaint: which "
+                                                                    "request (default: the first sent to "
+                                                                    "the platform).")] = None,
     worker: WorkerOpt = "me",
     store: StoreOpt = None,
 ) -> None:
     """Write a letter from the details kept in the store (`gigdata request me`)."""
     from toolkit.access import letters
     from toolkit.access.check import check
-    from toolkit.access.tracker import TrackerError, first_request, load_me
+    from toolkit.access.tracker import TrackerError, first_request, load_me, load_requests
 
     folder = _store(store)
     lang = _lang(lang)
@@ -141,6 +144,9 @@ def letter(
                                           period=(start, end) if start and end else None)
         else:
             first = first_request(folder, platform, worker)
+            if request_id is not None:
+                first = next((r for r in load_requests(folder) if r.id.startswith(request_id)
+                              and r.platform == platform), None)
             if first is None:
                 raise letters.LetterError(f"no request to {platform} is recorded: record the one you sent "
                                           f"with `gigdata request track add --platform {platform} …`")

@@ -50,7 +50,17 @@ Art. 22 and the Directive: the data decisions and monitoring rest on)."""
 
 
 class LetterError(ValueError):
-    """A letter that cannot be written yet (the message says what to give first)."""
+    """A letter that cannot be written yet (the message says what to give first). `key` names the
+    reason's words in the locales (`request.error.<key>`, with `values`), for the app."""
+
+    def __init__(self, message: str, key: str = "", **values: str) -> None:
+        super().__init__(message)
+        self.key, self.values = key, values
+
+    def words(self, tr: Translator) -> str:
+        """The reason in the reader's language (the English message when no words are on record)."""
+        return tr(f"request.error.{self.key}", **self.values) if self.key and tr.has(
+            f"request.error.{self.key}") else str(self)
 
 
 @dataclass(frozen=True)
@@ -123,7 +133,8 @@ def follow_up_letter(first: Request, gaps: list[Gap], lang: str, me: dict[str, s
                      today: date | None = None) -> Letter:
     """The letter asking for exactly what the export left out (`check.check`), citing the first request."""
     if not gaps:
-        raise LetterError("the export lacks nothing the analyses need: there is nothing to follow up")
+        raise LetterError("the export lacks nothing the analyses need: there is nothing to follow up",
+                          "nothing_to_follow")
     tr, record = _start(first.platform, first.ground, lang, me)
     ground = tr(f"request.ground.{first.ground}.name")
     points = _points(tr, [_gap_point(tr, gap, first) for gap in gaps])
@@ -137,8 +148,16 @@ def follow_up_letter(first: Request, gaps: list[Gap], lang: str, me: dict[str, s
 
 
 def reminder_letter(request: Request, lang: str, me: dict[str, str], today: date | None = None) -> Letter:
-    """The reminder of a request whose answer period has ended."""
+    """The reminder of a request whose answer period has ended (LetterError before, or once answered)."""
     tr, record = _start(request.platform, request.ground, lang, me)
+    if request.answered is not None:
+        raise LetterError(f"the request of {request.sent} was answered on {request.answered}: "
+                          "write the follow-up letter for what the answer lacks", "answered",
+                          sent=_day(tr, request.sent), answered=_day(tr, request.answered))
+    if (today or date.today()) <= request.due:
+        raise LetterError(f"the platform has until {request.due} to answer the request of {request.sent}: "
+                          "the reminder is for the day after", "not_due", due=_day(tr, request.due),
+                          sent=_day(tr, request.sent))
     ground = tr(f"request.ground.{request.ground}.name")
     body: list[str | tuple[str, ...]] = [
         tr("request.letter.greeting"),
@@ -163,7 +182,7 @@ def complaint_letter(request: Request, lang: str, me: dict[str, str], gaps: list
     if not to_key:
         raise LetterError(f"no authority on record for country {country.upper() or '(none given)'} nor for "
                           f"{record.name}'s main establishment: give your country with "
-                          f"`gigdata request me --country XX`")
+                          f"`gigdata request me --country XX`", "no_authority")
     to = authority(to_key)
     ground = tr(f"request.ground.{request.ground}.name")
     via = tr(f"request.page.via_{request.via}")
@@ -216,7 +235,7 @@ def check_me(me: dict[str, str]) -> None:
     """LetterError unless the details name the worker and give an e-mail (what identifies them)."""
     if not me.get("name") or not me.get("email"):
         raise LetterError("your name and e-mail are needed to identify you: give them first with "
-                          "`gigdata request me --name … --email …` (they stay in your store)")
+                          "`gigdata request me --name … --email …` (they stay in your store)", "need_details")
 
 
 def _letter(tr: Translator, kind: str, record: Platform, ground: str, me: dict[str, str], subject: str,

@@ -21,7 +21,7 @@ from toolkit.access.letters import (
 )
 from toolkit.access.reference import GROUNDS, ITEMS, platform, platforms
 from toolkit.access.tracker import Request
-from toolkit.i18n import LANGUAGES, text
+from toolkit.i18n import LANGUAGES, Translator, text
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "letters"
 UPDATE = os.environ.get("GIGDATA_UPDATE_GOLDENS") == "1"
@@ -126,6 +126,15 @@ def test_reminder_and_complaint_name_the_due_day_and_the_authorities() -> None:
     assert "10 mars 2026" in complaint and "28 février 2026" in complaint
     abroad = complaint_letter(late, "en", {**ME, "country": "PT"}, today=TODAY).text()
     assert abroad.splitlines()[abroad.splitlines().index("") + 1].startswith("Andmekaitse Inspektsioon")
+    with pytest.raises(LetterError, match="the reminder is for the day after"):
+        reminder_letter(late, "en", ME, today=date(2026, 2, 28))  # the due day itself: still in time
+    assert reminder_letter(late, "en", ME, today=date(2026, 3, 1)).kind == "reminder"
+    answered = Request(id="d4", platform="bolt", ground="art15", sent=date(2026, 1, 31), via="email",
+                       answered=date(2026, 2, 10))
+    with pytest.raises(LetterError, match="follow-up") as refused:
+        reminder_letter(answered, "fr", ME, today=TODAY)
+    said = refused.value.words(Translator("fr"))
+    assert said.startswith("la demande du 31 janvier 2026 a reçu une réponse")
     with pytest.raises(LetterError, match="country"):
         complaint_letter(Request(id="c3", platform="lyft", ground="art15", sent=date(2026, 1, 2), via="app"),
                          "en", {**ME, "country": ""})
