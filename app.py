@@ -36,7 +36,8 @@ if st.session_state.pop(common.EXPIRED_KEY, False):
     st.info(tr("common.session_expired", minutes=tr.integer(common.idle_seconds() / 60)))
 version = common.store_version(store)
 navigation = st.navigation(
-    [st.Page(path, title=tr(f"nav.{name}"), url_path=name, default=name == "start") for name, path in PAGES]
+    [st.Page(path, title=tr(f"nav.{name}"), url_path=name, default=name == "start") for name, path in PAGES],
+    expanded=True,  # every page listed: past ten, Streamlit would fold them under its own English "View more"
 )
 
 with st.sidebar:

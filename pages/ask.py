@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pages import common
+from pages import common, style
 from toolkit.access import letters
 from toolkit.access.check import check
 from toolkit.access.ics import calendar_bytes
@@ -34,15 +34,6 @@ tr = view.tr
 today = date.today()
 
 
-def gaps_table(gaps: list) -> pd.DataFrame:
-    """The gaps as the page shows them (the Start page shows the same table)."""
-    return pd.DataFrame([{tr("sidebar.platform"): platform_words(g.platform, tr),
-                          tr("request.track.col_missing"): tr(f"request.item.{g.item}.name"),
-                          tr("request.page.what_wrong"): g.detail,
-                          tr("request.page.blocks"): g.blocks,
-                          tr("request.page.known"): g.source} for g in gaps])
-
-
 st.title(tr("request.title"))
 st.write(tr("request.intro"))
 st.caption(tr("request.page.session_note"))
@@ -59,7 +50,12 @@ elif not gaps:
     st.success(tr("request.page.no_gaps"))
 else:
     st.write(tr("request.page.gaps_intro"))
-    st.dataframe(gaps_table(gaps), hide_index=True, width="stretch", key="ask-gaps")
+    for name, lines in style.gap_lines(gaps, tr).items():
+        with st.container(border=True):
+            st.markdown(f"**{style.escape(platform_words(name, tr))}**")
+            for gap, line in zip([g for g in gaps if g.platform == name], lines, strict=True):
+                st.markdown(f"- {style.escape(line)}")
+                st.caption(style.escape(gap.source))
 
 st.subheader(tr("request.me.title"))
 me = load_me(view.store)
@@ -87,7 +83,7 @@ held = [view.platform] if view.platform else sorted({g.platform for g in gaps})
 default = next((k for k in held if k in keys), keys[0])
 c1, c2, c3 = st.columns(3)
 chosen = c1.selectbox(tr("request.page.platform"), keys, index=keys.index(default),
-                      format_func=lambda k: platform(k).name, key="ask-platform")
+                      format_func=lambda k: platform(k).shown(tr.lang), key="ask-platform")
 ground = c2.selectbox(tr("request.page.ground"), GROUNDS,
                       format_func=lambda g: tr(f"request.ground.{g}.name"), key="ask-ground")
 lang = c3.selectbox(tr("request.page.lang"), LANGUAGES, index=LANGUAGES.index(tr.lang),
@@ -144,12 +140,12 @@ with st.form("ask-track", clear_on_submit=True):
             done = add_request(view.store, platform=chosen, ground=ground, sent=sent, via=via, worker=worker,
                                period_from=period[0] if period else None,
                                period_to=period[1] if period else None)
-            st.success(tr("request.track.saved", id=done.id, platform=platform(chosen).name,
+            st.success(tr("request.track.saved", id=done.id, platform=platform(chosen).shown(tr.lang),
                           ground=tr(f"request.ground.{ground}.name"), sent=tr.date(done.sent),
                           due=tr.date(done.due)))
         except TrackerError as exc:
             st.error(tr("request.page.error", reason=str(exc)))
-st.caption(tr("request.page.track_hint", platform=platform(chosen).name,
+st.caption(tr("request.page.track_hint", platform=platform(chosen).shown(tr.lang),
               ground=tr(f"request.ground.{ground}.name")))
 
 requests = load_requests(view.store)
@@ -158,7 +154,7 @@ if not requests:
 else:
     rows = [request_row(r, today) for r in requests]
     shown = pd.DataFrame([{tr("request.track.col_id"): r["id"],
-                           tr("request.track.col_platform"): platform(r["platform"]).name,
+                           tr("request.track.col_platform"): platform(r["platform"]).shown(tr.lang),
                            tr("request.track.col_ground"): tr(f"request.ground.{r['ground']}.name"),
                            tr("request.track.col_sent"): tr.date(r["sent"]),
                            tr("request.track.col_due"): tr.date(r["due"]),
@@ -168,10 +164,12 @@ else:
     st.dataframe(shown, hide_index=True, width="stretch", key="ask-requests")
     overdue = [r for r in rows if r["status"] == "overdue"]
     for r in overdue:
-        st.warning(tr("request.page.overdue", platform=platform(r["platform"]).name, due=tr.date(r["due"])))
+        st.warning(tr("request.page.overdue", platform=platform(r["platform"]).shown(tr.lang),
+                      due=tr.date(r["due"])))
     with st.form("ask-update"):
         u1, u2, u3 = st.columns(3)
-        labels = {r.id: f"{r.id} · {platform(r.platform).name} · {tr.date(r.sent)}" for r in requests}
+        labels = {r.id: f"{r.id} · {platform(r.platform).shown(tr.lang)} · {tr.date(r.sent)}"
+                  for r in requests}
         which = u1.selectbox(tr("request.track.col_id"), list(labels), format_func=labels.__getitem__,
                              key="ask-which")
         what = u2.selectbox(tr("request.page.event"), ("answered", "extension_notice", "reminder_sent",

@@ -208,12 +208,7 @@ def _gaps_block() -> None:
         return
     with st.container(border=True, key="start-gaps"):
         st.subheader(tr("request.check.title"))
-        by_platform: dict[str, list[str]] = {}
-        for gap in gaps:
-            by_platform.setdefault(gap.platform, []).append(
-                tr("start.gap_line", item=tr(f"request.item.{gap.item}.name"), detail=gap.detail,
-                   blocks=gap.blocks))
-        for name, lines in by_platform.items():
+        for name, lines in style.gap_lines(gaps, tr).items():
             st.write(tr("start.gaps_of", platform=platform_words(name, tr)))
             st.markdown("\n".join(f"- {style.escape(line)}" for line in lines))
         st.page_link("pages/ask.py", label=tr("start.gaps_letter"))

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -88,6 +89,17 @@ def uploader_css(tr: Translator) -> str:
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~$:])")
 """Characters that could start markup inside a line (a value never starts a line: lists cannot form)."""
+
+
+def gap_lines(gaps: list[Any], tr: Translator) -> dict[str, list[str]]:
+    """Per platform, one line per gap of the completeness check ("item: what is wrong; what it blocks."),
+    as the Start page and "Ask for my data" both write them."""
+    lines: dict[str, list[str]] = {}
+    for gap in gaps:
+        lines.setdefault(gap.platform, []).append(
+            tr("start.gap_line", item=tr(f"request.item.{gap.item}.name"), detail=gap.detail,
+               blocks=gap.blocks))
+    return lines
 
 
 def escape(value: object) -> str:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from pages.style import gap_lines
 from toolkit.access.check import check
 from toolkit.access.letters import request_letter
 from toolkit.access.tracker import load_me, load_requests
-from toolkit.i18n import text
+from toolkit.i18n import Translator, text
 
 
 def _clean(at: AppTest) -> None:
@@ -24,12 +25,15 @@ def test_ask_page_shows_the_gaps_of_the_check(app_on: Callable[..., AppTest], se
     for lang in ("en", "fr"):
         at = app_on("ask", lang)
         _clean(at)
-        shown = at.dataframe[0].value
+        shown = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("- ")]
         gaps = check(session_store, worker="me", lang=lang)
         assert gaps, "the synthetic export lacks at least its data dictionary"
-        assert list(shown[text("request.track.col_missing", lang)]) == \
-            [text(f"request.item.{g.item}.name", lang) for g in gaps]
-        assert list(shown[text("request.page.what_wrong", lang)]) == [g.detail for g in gaps]
+        assert shown == [f"- {line}" for line in gap_lines(gaps, Translator(lang))["uber"]]
+        for gap, line in zip(gaps, shown, strict=True):
+            assert text(f"request.item.{gap.item}.name", lang) in line and gap.detail in line
+            assert gap.blocks in line
+        assert [c.value.replace("\\", "") for c in at.caption if c.value.replace("\\", "") in
+                {g.source for g in gaps}] == [g.source for g in gaps]
 
 
 def test_details_letter_and_tracker(app_on: Callable[..., AppTest], session_store: Path) -> None:

@@ -438,8 +438,8 @@ def french_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[st
     yield from _serve({"GIGDATA_APP_STORE": str(store)})
 
 
-WALK = ("", "overview", "time", "pay", "dispatch", "ratings", "map", "data", "report", "mapping", "share",
-        "union")
+WALK = ("", "overview", "time", "pay", "dispatch", "ratings", "map", "data", "report", "ask", "mapping",
+        "share", "union")
 
 
 @pytest.mark.parametrize(("french_server", "width", "height"), FRENCH_WALKS, indirect=["french_server"])

@@ -77,8 +77,9 @@ def check_worker(store: Path, worker: str, platform: str, tr: Translator) -> lis
     rows = _table_rows(manifests)
     sel = Selection(store, worker=worker, platform=platform)
     try:
-        keeps = platform_record(platform).keeps
-        shown = platform_record(platform).name
+        record = platform_record(platform)
+        keeps = {item: record.kept(item, tr.lang) for item in record.keeps}
+        shown = record.shown(tr.lang)
     except ValueError:
         keeps, shown = {}, platform
     details: dict[str, str] = {}

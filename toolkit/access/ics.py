@@ -36,7 +36,7 @@ def calendar_bytes(requests: list[Request], lang: str, today: date | None = None
     for request in requests:
         if status(request, today) not in OPEN:
             continue
-        name = platform(request.platform).name
+        name = platform(request.platform).shown(lang)
         event = Event()
         event.add("uid", f"gigdata-request-{request.id}-due@gigdata.invalid")
         event.add("dtstamp", datetime(today.year, today.month, today.day, tzinfo=UTC))

@@ -118,7 +118,7 @@ def request_letter(platform_key: str, ground: str, lang: str, me: dict[str, str]
     tr, record = _start(platform_key, ground, lang, me)
     items = ITEMS_OF_GROUND[ground]
     body: list[str | tuple[str, ...]] = [tr("request.letter.greeting"),
-                                         tr("request.letter.who", platform=record.name),
+                                         tr("request.letter.who", platform=record.shown(tr.lang)),
                                          tr(f"request.ground.{ground}.intro"),
                                          _points(tr, [_ask(tr, item) for item in items]),
                                          _period(tr, period),
@@ -188,8 +188,8 @@ def complaint_letter(request: Request, lang: str, me: dict[str, str], gaps: list
     via = tr(f"request.page.via_{request.via}")
     body: list[str | tuple[str, ...]] = [
         tr("request.letter.greeting"),
-        tr("request.letter.complaint_intro", controller=record.controller or record.name,
-           platform=record.name),
+        tr("request.letter.complaint_intro", controller=record.controller or record.shown(tr.lang),
+           platform=record.shown(tr.lang)),
         tr("request.letter.complaint_facts", first=_day(tr, request.sent), ground=ground, via=via,
            due=_day(tr, request.due))]
     if request.reminder_sent is not None:
@@ -203,11 +203,11 @@ def complaint_letter(request: Request, lang: str, me: dict[str, str], gaps: list
         items = tuple(g.item for g in gaps)
     if lead_key and lead_key != to_key:
         body.append(tr("request.letter.complaint_lead", country=_country(lead_key, lang),
-                       lead=authority(lead_key).name))
+                       lead=authority(lead_key).shown(lang)))
     body += [tr("request.letter.complaint_ask"), tr("request.letter.complaint_attach"),
              tr("request.letter.closing")]
-    subject = tr("request.letter.complaint_subject", controller=record.controller or record.name)
-    recipient = (to.name, *to.address.splitlines())
+    subject = tr("request.letter.complaint_subject", controller=record.controller or record.shown(lang))
+    recipient = (to.shown(lang), *to.address.splitlines())
     route = (tr("request.letter.via_webform", url=to.webform) if to.webform
              else tr("request.letter.via_email", email=to.email) if to.email else "")
     return Letter(lang=lang, kind="complaint", platform=record.key, ground=request.ground,
@@ -240,7 +240,7 @@ def check_me(me: dict[str, str]) -> None:
 
 def _letter(tr: Translator, kind: str, record: Platform, ground: str, me: dict[str, str], subject: str,
             body: list[str | tuple[str, ...]], items: tuple[str, ...], today: date | None) -> Letter:
-    recipient = (record.controller or record.name, *record.address.splitlines())
+    recipient = (record.controller or record.shown(tr.lang), *record.address.splitlines())
     return Letter(lang=tr.lang, kind=kind, platform=record.key, ground=ground, sender=_sender(tr, me),
                   recipient=recipient, route=_route(tr, record), dated=_dated(tr, me, today), subject=subject,
                   body=tuple(b for b in body if b), signature=me["name"], items=items,
@@ -310,7 +310,7 @@ def _gap_point(tr: Translator, gap: Gap, first: Request) -> str:
 def _known_gaps(tr: Translator, record: Platform) -> list[str | tuple[str, ...]]:
     if not record.known_gaps:
         return []
-    return [tr("request.known.intro", platform=record.name),
+    return [tr("request.known.intro", platform=record.shown(tr.lang)),
             _points(tr, [tr(f"request.known.{key}") for key in record.known_gaps])]
 
 

@@ -11,6 +11,8 @@ Example:
     (True, True)
     >>> authority("fr").name.split(" (")[0]
     "Commission nationale de l'informatique et des libertés"
+    >>> platform("wolt").shown("fr"), authority("nl").shown("en")
+    ('Wolt (coursier partenaire)', 'Autoriteit Persoonsgegevens (Dutch Data Protection Authority)')
 """
 
 from __future__ import annotations
@@ -61,6 +63,18 @@ class Platform:
     checked: str = ""
     known_gaps: tuple[str, ...] = ()
     keeps: dict[str, str] = field(default_factory=dict)
+    name_fr: str = ""
+    keeps_fr: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, lang: str) -> str:
+        """The platform's name as a page or letter in `lang` writes it."""
+        return self.name_fr if lang == "fr" and self.name_fr else self.name
+
+    def kept(self, item: str, lang: str) -> str:
+        """What shows the platform keeps `item`, in `lang` ("" when no source does)."""
+        if lang == "fr" and item in self.keeps_fr:
+            return self.keeps_fr[item]
+        return self.keeps.get(item, "")
 
     @property
     def contact_known(self) -> bool:
@@ -78,6 +92,11 @@ class Authority:
     email: str = ""
     webform: str = ""
     source: str = ""
+    gloss: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, lang: str) -> str:
+        """The authority's own name, with what it is in `lang` when that name is in another language."""
+        return f"{self.name} ({self.gloss[lang]})" if lang in self.gloss else self.name
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +117,8 @@ def platform(key: str) -> Platform:
         raise ValueError(f"no access-request record for platform {key!r}; known: {', '.join(records)}")
     raw = dict(records[key])
     return Platform(key=key, name=raw.pop("name"), sources=tuple(raw.pop("sources", ())),
-                    known_gaps=tuple(raw.pop("known_gaps", ())), keeps=dict(raw.pop("keeps", {})), **raw)
+                    known_gaps=tuple(raw.pop("known_gaps", ())), keeps=dict(raw.pop("keeps", {})),
+                    keeps_fr=dict(raw.pop("keeps_fr", {})), **raw)
 
 
 def authority(key: str) -> Authority:
@@ -107,7 +127,8 @@ def authority(key: str) -> Authority:
     if key not in records:
         raise ValueError(f"no data-protection authority on record for country {key!r}; known: "
                          f"{', '.join(sorted(records))}")
-    return Authority(key=key, **records[key])
+    raw = dict(records[key])
+    return Authority(key=key, gloss=dict(raw.pop("gloss", {})), **raw)
 
 
 def authorities() -> list[str]:

@@ -49,7 +49,8 @@ def shown(rows: list[dict[str, Any]], tr: Translator) -> tuple[tuple[str, ...], 
     header = tuple(tr(f"request.log.col_{c}") for c in COLUMNS)
     out: list[tuple[str, ...]] = []
     for r in rows:
-        out.append((str(r["worker"]), platform(r["platform"]).name, tr(f"request.ground.{r['ground']}.name"),
+        out.append((str(r["worker"]), platform(r["platform"]).shown(tr.lang),
+                    tr(f"request.ground.{r['ground']}.name"),
                     tr.date(r["sent"]), tr.date(r["due"]), tr(f"request.track.status_{r['status']}"),
                     tr.date(r["answered"]) if r["answered"] else "—",
                     (tr("common.yes") if r["late"] else tr("common.no")) if r["answered"] else "—",
