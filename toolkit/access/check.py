@@ -83,9 +83,12 @@ def check_worker(store: Path, worker: str, platform: str, tr: Translator) -> lis
     except ValueError:
         keeps, shown = {}, platform
     details: dict[str, str] = {}
+    readable = _machine_readable_rows(manifests)
     for item, tables in TABLES_OF_ITEM.items():
         if not any(rows.get(t, 0) for t in tables):
             details[item] = tr("request.check.absent")
+        elif not any(readable.get(t, 0) for t in tables):
+            details[item] = tr("request.check.pdf_only")
     details.update(_content_gaps(sel, rows, tr))
     if not any(DICTIONARY_NAME.search(str(f.get("path", ""))) for m in manifests for f in m.get("files", [])):
         details["data_dictionary"] = tr("request.check.no_dictionary")
@@ -103,6 +106,19 @@ def _public(source: str) -> str:
     """A source as shown to workers: without the pointer into the project's own reference notes."""
     cut = re.sub(r"(?:,\s*)?(?:see )?export-formats\.md §[\w.\-]+", "", source)
     return re.sub(r"\s*\(\s*\)", "", cut).strip()
+
+
+def _machine_readable_rows(manifests: list[dict[str, Any]]) -> dict[str, int]:
+    """Rows per table that came from files other than PDF (Art. 20 asks for a machine-readable format:
+    rows gigdata could only read out of PDF pages were not given as data)."""
+    rows: dict[str, int] = {}
+    for manifest in manifests:
+        for entry in manifest.get("files", []):
+            if str(entry.get("path", "")).lower().endswith(".pdf"):
+                continue
+            for table, count in (entry.get("tables") or {}).items():
+                rows[table] = rows.get(table, 0) + int(count or 0)
+    return rows
 
 
 def _table_rows(manifests: list[dict[str, Any]]) -> dict[str, int]:

@@ -31,12 +31,10 @@ LACKS: dict[str, tuple[str, set[str]]] = {
     "ubereats-sar-eats-2025": ("ubereats", {"per_offer_dispatch", "dated_ratings", "restrictions", "gps",
                                             "data_dictionary"}),
     "wolt-courier-tasks-2021": ("wolt", EVERYTHING_BUT_TRIPS),          # one tasks file
-    "deliveroo-invoices-en-GB": ("deliveroo", {"per_offer_dispatch", "dated_ratings", "trips", "restrictions",
-                                               "gps", "data_dictionary"}),  # PDF invoices: pay and sessions
-    "deliveroo-invoices-fr-FR": ("deliveroo", {"per_offer_dispatch", "dated_ratings", "trips", "restrictions",
-                                               "gps", "data_dictionary"}),
-    "deliveroo-invoices-nl-NL": ("deliveroo", {"per_offer_dispatch", "dated_ratings", "trips", "restrictions",
-                                               "gps", "data_dictionary"}),
+    # PDF invoices: pay and sessions, but only inside PDF pages (not machine-readable: Art. 20)
+    "deliveroo-invoices-en-GB": ("deliveroo", EVERYTHING_BUT_TRIPS | {"trips"}),
+    "deliveroo-invoices-fr-FR": ("deliveroo", EVERYTHING_BUT_TRIPS | {"trips"}),
+    "deliveroo-invoices-nl-NL": ("deliveroo", EVERYTHING_BUT_TRIPS | {"trips"}),
 }
 
 
@@ -69,6 +67,10 @@ def test_what_is_wrong_is_said_precisely(tmp_path: Path) -> None:
     assert details[("uber-portal-2025", "status_log")] == "the export holds no such file"
     assert "totals per period" in details[("uber-sar-fr-2021", "per_offer_dispatch")]
     assert details[("uber-sar-geneva-2022", "per_offer_dispatch")] == "the offers carry no trip identifier"
+    _ingest(SAMPLES / "deliveroo-invoices-en-GB", tmp_path / "roo", None)
+    roo = {g.item: g.detail for g in check(tmp_path / "roo")}
+    assert "only inside PDF files" in roo["payments"] and "only inside PDF files" in roo["status_log"]
+    assert roo["trips"] == "the export holds no such file"
     gap = next(g for g in check(tmp_path / "uber-portal-2025") if g.item == "status_log")
     assert gap.known_kept and "Driver Online Offline" in gap.source and "export-formats" not in gap.source
     assert "unpaid waiting" in gap.blocks
@@ -132,3 +134,29 @@ def test_cli_check_json_and_follow_up_letter(tmp_path: Path) -> None:
                                    env=env)
     row = json.loads(listed_tracker.output)[0]
     assert row["due"] == "2026-02-28" and row["platform"] == "uber"
+
+
+def test_report_cli_and_check_list_the_same_gaps(tmp_path: Path) -> None:
+    import io
+
+    import pdfplumber
+
+    from toolkit.cli import app
+    from toolkit.i18n import Translator
+    from toolkit.report import render_report
+    from toolkit.report.content import gather
+    from toolkit.words import platform_words
+
+    _ingest(SAMPLES / "uber-sar-fr-2021", tmp_path, None)
+    listed = json.loads(CliRunner().invoke(app, ["request", "check", "--store", str(tmp_path), "--json",
+                                                 "--lang", "fr"], env={"COLUMNS": "200"}).output)
+    content = gather(tmp_path, worker="me")
+    assert [g.to_json() for g in content.gaps["fr"]] == listed
+    assert listed == [g.to_json() for g in check(tmp_path, lang="fr")]
+    with pdfplumber.open(io.BytesIO(render_report(content, "fr"))) as pdf:
+        read = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+    tr = Translator("fr")
+    for gap in content.gaps["fr"]:
+        line = tr("report.pdf.gap", platform=platform_words(gap.platform, tr),
+                  item=tr(f"request.item.{gap.item}.name"), detail=gap.detail, blocks=gap.blocks)
+        assert " ".join(line.split()) in read
