@@ -105,14 +105,13 @@ try:
         made = letters.request_letter(chosen, ground, lang, me, period=period)
     elif first is None:
         raise letters.LetterError("no request recorded", "no_first")
-    elif kind == "follow-up":
-        mine = [g for g in check(view.store, worker=worker, lang=lang) if g.platform == chosen]
-        made = letters.follow_up_letter(first, mine, lang, me)
     elif kind == "reminder":
         made = letters.reminder_letter(first, lang, me)
     else:
-        mine = [g for g in check(view.store, worker=worker, lang=lang) if g.platform == chosen]
-        made = letters.complaint_letter(first, lang, me, gaps=mine if first.answered else None)
+        in_lang = gaps if lang == tr.lang else check(view.store, worker=worker, lang=lang)
+        mine = [g for g in in_lang if g.platform == chosen]
+        made = (letters.follow_up_letter(first, mine, lang, me) if kind == "follow-up"
+                else letters.complaint_letter(first, lang, me, gaps=mine if first.answered else None))
 except letters.LetterError as exc:
     st.warning(tr("request.page.error", reason=exc.words(tr)))
 except TrackerError as exc:
@@ -177,9 +176,15 @@ else:
                             format_func=lambda e: tr(f"request.page.event_{e}"), key="ask-event")
         on = u3.date_input(tr("request.page.on"), value=today, max_value=today,
                            format=tr("start.date_format"), key="ask-on")
+        v1, v2 = st.columns(2)
+        language = v1.text_input(tr("request.page.answer_language"), max_chars=12, key="ask-language",
+                                 help=tr("request.page.answer_language_help"))
+        reason = v2.text_input(tr("request.page.extension_reason"), max_chars=200, key="ask-reason")
         if st.form_submit_button(tr("request.page.update")):
+            extra = ({"answer_language": language.strip() or None} if what == "answered" else
+                     {"extension_reason": reason.strip() or None} if what == "extension_notice" else {})
             try:
-                changed = update_request(view.store, which, **{what: on})
+                changed = update_request(view.store, which, **{what: on}, **extra)
                 st.success(tr("request.track.updated", id=changed.id,
                               status=tr(f"request.track.status_{request_row(changed, today)['status']}"),
                               due=tr.date(changed.due)))

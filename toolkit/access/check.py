@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ import pandas as pd
 
 from toolkit.access.reference import ITEMS, TABLES_OF_ITEM
 from toolkit.access.reference import platform as platform_record
-from toolkit.access.tracker import Request, first_request
+from toolkit.access.tracker import Request, TrackerError, first_request
 from toolkit.i18n import Translator
 from toolkit.periods import TIME_COLUMNS, row_time
 from toolkit.selection import Selection
@@ -92,7 +91,11 @@ def check_worker(store: Path, worker: str, platform: str, tr: Translator) -> lis
     details.update(_content_gaps(sel, rows, tr))
     if not any(DICTIONARY_NAME.search(str(f.get("path", ""))) for m in manifests for f in m.get("files", [])):
         details["data_dictionary"] = tr("request.check.no_dictionary")
-    period = _period_gap(sel, first_request(store, platform, worker), tr)
+    try:
+        first = first_request(store, platform, worker)
+    except TrackerError:  # a damaged tracker file never stops the check (the tracker commands say why)
+        first = None
+    period = _period_gap(sel, first, tr)
     if period:
         details["period"] = period
     return [Gap(item=item, platform=platform, worker=worker, blocks=tr(f"request.item.{item}.blocks"),
@@ -179,15 +182,3 @@ def _period_gap(sel: Selection, first: Request | None, tr: Translator) -> str:
         if (first.period_to - days[1]).days > PERIOD_SLACK_DAYS:
             parts.append(tr("request.check.period_end", last=tr.date(days[1]), end=tr.date(first.period_to)))
     return "; ".join(parts)
-
-
-def gap_items(gaps: list[Gap]) -> list[str]:
-    """The items of `gaps`, in order (what a follow-up letter asks for)."""
-    return [g.item for g in gaps]
-
-
-def asked_period(first: Request | None) -> tuple[date, date] | None:
-    """The period the first request asked for, when it named one."""
-    if first is None or first.period_from is None or first.period_to is None:
-        return None
-    return first.period_from, first.period_to

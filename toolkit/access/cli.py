@@ -125,7 +125,7 @@ def letter(
     """Write a letter from the details kept in the store (`gigdata request me`)."""
     from toolkit.access import letters
     from toolkit.access.check import check
-    from toolkit.access.tracker import TrackerError, first_request, load_me, load_requests
+    from toolkit.access.tracker import TrackerError, find_request, first_request, load_me, load_requests
 
     folder = _store(store)
     lang = _lang(lang)
@@ -145,8 +145,7 @@ def letter(
         else:
             first = first_request(folder, platform, worker)
             if request_id is not None:
-                first = next((r for r in load_requests(folder) if r.id.startswith(request_id)
-                              and r.platform == platform), None)
+                first = find_request(load_requests(folder), request_id, platform, worker)
             if first is None:
                 raise letters.LetterError(f"no request to {platform} is recorded: record the one you sent "
                                           f"with `gigdata request track add --platform {platform} …`")

@@ -118,7 +118,7 @@ def request_letter(platform_key: str, ground: str, lang: str, me: dict[str, str]
     tr, record = _start(platform_key, ground, lang, me)
     items = ITEMS_OF_GROUND[ground]
     body: list[str | tuple[str, ...]] = [tr("request.letter.greeting"),
-                                         tr("request.letter.who", platform=record.shown(tr.lang)),
+                                         tr("request.letter.who", platform=record.name.split(" (")[0]),
                                          tr(f"request.ground.{ground}.intro"),
                                          _points(tr, [_ask(tr, item) for item in items]),
                                          _period(tr, period),
@@ -136,15 +136,20 @@ def follow_up_letter(first: Request, gaps: list[Gap], lang: str, me: dict[str, s
         raise LetterError("the export lacks nothing the analyses need: there is nothing to follow up",
                           "nothing_to_follow")
     tr, record = _start(first.platform, first.ground, lang, me)
-    ground = tr(f"request.ground.{first.ground}.name")
-    points = _points(tr, [_gap_point(tr, gap, first) for gap in gaps])
+    asked = [g for g in gaps if g.item in (*ITEMS_OF_GROUND[first.ground], "period")]
+    if not asked:
+        raise LetterError(f"the export lacks nothing the request of {first.sent} asked for",
+                          "nothing_to_follow")
+    article = tr(f"request.ground.{first.ground}.article")
+    points = _points(tr, [_gap_point(tr, gap, first) for gap in asked])
     body: list[str | tuple[str, ...]] = [tr("request.letter.greeting"),
                                          tr("request.letter.followup_intro", first=_day(tr, first.sent),
-                                            ground=ground), points,
-                                         tr("request.letter.followup_close"), tr("request.letter.closing")]
-    subject = tr("request.letter.followup_subject", first=_day(tr, first.sent), ground=ground)
+                                            article=article), points,
+                                         tr("request.letter.followup_close", article=article),
+                                         tr("request.letter.closing")]
+    subject = tr("request.letter.followup_subject", first=_day(tr, first.sent), article=article)
     return _letter(tr, "follow-up", record, first.ground, me, subject, body,
-                   tuple(g.item for g in gaps), today)
+                   tuple(g.item for g in asked), today)
 
 
 def reminder_letter(request: Request, lang: str, me: dict[str, str], today: date | None = None) -> Letter:
@@ -158,16 +163,16 @@ def reminder_letter(request: Request, lang: str, me: dict[str, str], today: date
         raise LetterError(f"the platform has until {request.due} to answer the request of {request.sent}: "
                           "the reminder is for the day after", "not_due", due=_day(tr, request.due),
                           sent=_day(tr, request.sent))
-    ground = tr(f"request.ground.{request.ground}.name")
+    article = tr(f"request.ground.{request.ground}.article")
     body: list[str | tuple[str, ...]] = [
         tr("request.letter.greeting"),
-        tr("request.letter.reminder_intro", first=_day(tr, request.sent), ground=ground,
+        tr("request.letter.reminder_intro", first=_day(tr, request.sent), article=article,
            due=_day(tr, request.due)),
         tr(f"request.ground.{request.ground}.intro"),
         _points(tr, [_ask(tr, item) for item in ITEMS_OF_GROUND[request.ground]]),
         _period(tr, _asked(request)),
         tr("request.letter.reminder_close"), tr("request.letter.closing")]
-    subject = tr("request.letter.reminder_subject", first=_day(tr, request.sent), ground=ground)
+    subject = tr("request.letter.reminder_subject", first=_day(tr, request.sent), article=article)
     return _letter(tr, "reminder", record, request.ground, me, subject, body,
                    ITEMS_OF_GROUND[request.ground], today)
 
@@ -184,23 +189,23 @@ def complaint_letter(request: Request, lang: str, me: dict[str, str], gaps: list
                           f"{record.name}'s main establishment: give your country with "
                           f"`gigdata request me --country XX`", "no_authority")
     to = authority(to_key)
-    ground = tr(f"request.ground.{request.ground}.name")
-    via = tr(f"request.page.via_{request.via}")
+    article = tr(f"request.ground.{request.ground}.article")
+    via = tr(f"request.letter.by_{request.via}")
     body: list[str | tuple[str, ...]] = [
         tr("request.letter.greeting"),
         tr("request.letter.complaint_intro", controller=record.controller or record.shown(tr.lang),
            platform=record.shown(tr.lang)),
-        tr("request.letter.complaint_facts", first=_day(tr, request.sent), ground=ground, via=via,
+        tr("request.letter.complaint_facts", first=_day(tr, request.sent), article=article, via=via,
            due=_day(tr, request.due))]
     if request.reminder_sent is not None:
         body.append(tr("request.letter.complaint_reminded", reminded=_day(tr, request.reminder_sent)))
     items: tuple[str, ...] = ()
     if request.answered is None:
         body.append(tr("request.letter.complaint_no_answer"))
-    elif gaps:
+    elif asked := [g for g in gaps or [] if g.item in (*ITEMS_OF_GROUND[request.ground], "period")]:
         body += [tr("request.letter.complaint_answered", answered=_day(tr, request.answered)),
-                 _points(tr, [_gap_point(tr, gap, request) for gap in gaps])]
-        items = tuple(g.item for g in gaps)
+                 _points(tr, [_gap_point(tr, gap, request) for gap in asked])]
+        items = tuple(g.item for g in asked)
     if lead_key and lead_key != to_key:
         body.append(tr("request.letter.complaint_lead", country=_country(lead_key, lang),
                        lead=authority(lead_key).shown(lang)))
@@ -282,7 +287,7 @@ def _points(tr: Translator, texts: list[str] | tuple[str, ...]) -> tuple[str, ..
 
 def _day(tr: Translator, day: date) -> str:
     """A date as a letter writes it, in full ("4 December 2026", "4 décembre 2026")."""
-    written = format_date(day, "long", locale=tr.lang)
+    written = format_date(day, "long", locale=tr.locale)
     return "1er" + written[1:] if tr.lang == "fr" and day.day == 1 else written
 
 

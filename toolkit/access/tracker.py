@@ -9,9 +9,9 @@ SHA-256, answer language, complaint). Every write takes the store's lock and rep
 Example:
     >>> import tempfile
     >>> store = Path(tempfile.mkdtemp())
-    >>> r = add_request(store, platform="uber", ground="art15", sent=date(2026, 1, 31), via="webform")
-    >>> status(r, today=date(2026, 3, 1)), r.due.isoformat()
-    ('overdue', '2026-02-28')
+    >>> r = add_request(store, platform="uber", ground="art15", sent=date(2025, 1, 31), via="webform")
+    >>> status(r, today=date(2025, 3, 1)), r.due.isoformat()
+    ('overdue', '2025-02-28')
     >>> [x.id for x in load_requests(store)] == [r.id]
     True
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -164,13 +165,61 @@ def save_me(store: Path, **details: str | None) -> dict[str, str]:
     return me
 
 
-def load_requests(store: Path) -> list[Request]:
-    """Every recorded request, oldest first."""
-    raw = _read(store, "requests.json", {"requests": []})
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
+"""A language as the tracker keeps it: a BCP 47 tag such as `en`, `fr`, `pt-BR` (never free text)."""
+_DATES = ("sent", "received", "period_from", "period_to", "extension_notice", "answered", "reminder_sent",
+          "complaint_filed")
+
+
+def parsed(raw: Any, where: str) -> Request:
+    """One stored or shared record as a `Request`, every field checked (TrackerError naming `where` and
+    the field): a file edited by hand or a tampered bundle never reaches the figures."""
+    if not isinstance(raw, dict):
+        raise TrackerError(f"{where}: not a record")
     try:
-        requests = [Request.from_json(r) for r in raw.get("requests", [])]
-    except (TypeError, ValueError) as exc:
-        raise TrackerError(f"{_folder(store) / 'requests.json'}: a record is malformed ({exc})") from exc
+        request = Request.from_json(raw)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise TrackerError(f"{where}: malformed ({exc})") from exc
+    if not (isinstance(request.id, str) and request.id.isalnum() and 0 < len(request.id) <= 32):
+        raise TrackerError(f"{where}: the id is not one gigdata makes")
+    for name in ("platform", "ground", "via", "worker", "proof", "extension_reason", "answer_language",
+                 "notes"):
+        if not isinstance(getattr(request, name), str):
+            raise TrackerError(f"{where}: {name} is not text")
+    try:
+        _known_platform(request.platform)
+    except TrackerError as exc:
+        raise TrackerError(f"{where}: {exc}") from exc
+    if request.ground not in GROUNDS or request.via not in ROUTES:
+        raise TrackerError(f"{where}: unknown ground or route")
+    if not isinstance(request.sent, date) or any(
+            not isinstance(getattr(request, k), (date, type(None))) for k in _DATES):
+        raise TrackerError(f"{where}: a date is not a day (YYYY-MM-DD), or the day sent is missing")
+    if any(getattr(request, k) is not None and getattr(request, k) < request.sent
+           for k in ("received", "extension_notice", "answered", "reminder_sent", "complaint_filed")):
+        raise TrackerError(f"{where}: a day comes before the request was sent")
+    if not isinstance(request.missing, list) or not all(isinstance(i, str) and i in ITEMS
+                                                        for i in request.missing):
+        raise TrackerError(f"{where}: missing items outside the vocabulary")
+    if request.answer_language and not LANGUAGE_CODE.fullmatch(request.answer_language):
+        raise TrackerError(f"{where}: the answer's language is not a language code (en, fr, pt-BR…)")
+    if not isinstance(request.files, list) or not all(
+            isinstance(f, dict) and set(f) <= {"name", "sha256"}
+            and all(isinstance(v, str) for v in f.values())
+            for f in request.files):
+        raise TrackerError(f"{where}: the files received are malformed")
+    return request
+
+
+def load_requests(store: Path) -> list[Request]:
+    """Every recorded request, oldest first (TrackerError naming the file and the record when one is
+    malformed; the file is then left as it is)."""
+    path = _folder(store) / "requests.json"
+    raw = _read(store, "requests.json", {"requests": []})
+    records = raw.get("requests") if isinstance(raw, dict) else None
+    if not isinstance(records, list):
+        raise TrackerError(f"{path}: not a list of requests; it was not changed")
+    requests = [parsed(r, f"{path}: record {n + 1}") for n, r in enumerate(records)]
     return sorted(requests, key=lambda r: (r.sent, r.id))
 
 
@@ -210,13 +259,12 @@ def update_request(store: Path, request_id: str, today: date | None = None, **ch
     """Record what happened to request `request_id` (an answer, an extension notice, a reminder, a
     complaint); dates are checked against the request's own."""
     today = today or date.today()
+    unknown = set(changes) - {f.name for f in fields(Request)} | ({"id", "worker", "sent"} & set(changes))
+    if unknown:
+        raise TrackerError(f"cannot change {', '.join(sorted(unknown))} of a request")
     with store_lock(Path(store)):
         requests = load_requests(store)
-        matches = [r for r in requests if r.id == request_id or r.id.startswith(request_id)]
-        if len(matches) != 1:
-            raise TrackerError(f"no single request with id {request_id!r}; "
-                               f"recorded: {', '.join(r.id for r in requests) or 'none'}")
-        request = matches[0]
+        request = find_request(requests, request_id)
         for key, value in changes.items():
             if value is None:
                 continue
@@ -227,8 +275,22 @@ def update_request(store: Path, request_id: str, today: date | None = None, **ch
             elif isinstance(value, str):
                 value = _text(value, key)
             setattr(request, key, value)
+        parsed(request.to_json(), f"request {request.id}")  # the changed record as a later read checks it
         _save(store, requests)
     return request
+
+
+def find_request(requests: list[Request], request_id: str, platform_key: str | None = None,
+                 worker: str | None = None) -> Request:
+    """The one request whose id is `request_id` or starts with it (of that platform and worker when
+    given); TrackerError when none or several match."""
+    mine = [r for r in requests if platform_key in (None, r.platform) and worker in (None, r.worker)]
+    exact = [r for r in mine if r.id == request_id]
+    matches = exact or [r for r in mine if request_id and r.id.startswith(request_id)]
+    if len(matches) != 1:
+        raise TrackerError(f"no single request with id {request_id!r}; "
+                           f"recorded: {', '.join(r.id for r in mine) or 'none'}")
+    return matches[0]
 
 
 def file_record(path: Path) -> dict[str, str]:
@@ -295,7 +357,6 @@ SHARED_FIELDS = ("id", "platform", "ground", "via", "sent", "received", "extensi
                  "answer_language", "reminder_sent", "complaint_filed", "missing")
 """What of a request leaves for the union (`gigdata share`): dates and codes, never the proof, the notes,
 the files' names or the extension's reasons (free text)."""
-_SHARED_DATES = ("sent", "received", "extension_notice", "answered", "reminder_sent", "complaint_filed")
 
 
 def shared_records(store: Path, worker: str, missing: dict[str, list[str]],
@@ -321,33 +382,16 @@ def checked_shared(records: Any, name: str) -> list[Request]:
         where = f"{name}: request {n + 1}"
         if not isinstance(raw, dict) or set(raw) - set(SHARED_FIELDS):
             raise TrackerError(f"{where}: holds fields members never share")
-        try:
-            request = Request.from_json({**raw, "worker": "member"})
-        except (TypeError, ValueError) as exc:
-            raise TrackerError(f"{where}: malformed ({exc})") from exc
-        if not (isinstance(request.id, str) and request.id.isalnum() and len(request.id) <= 32):
-            raise TrackerError(f"{where}: the id is not one gigdata makes")
-        try:
-            _known_platform(request.platform)
-        except TrackerError as exc:
-            raise TrackerError(f"{where}: {exc}") from exc
-        if request.ground not in GROUNDS or request.via not in ROUTES:
-            raise TrackerError(f"{where}: unknown ground or route")
-        if any(not isinstance(getattr(request, k), (date, type(None))) for k in _SHARED_DATES):
-            raise TrackerError(f"{where}: a date is not a day")
-        if not isinstance(request.missing, list) or set(request.missing) - set(ITEMS):
-            raise TrackerError(f"{where}: missing items outside the vocabulary")
-        lang = request.answer_language
-        if not isinstance(lang, str) or len(lang) > 16 or not all(c.isalpha() or c == "-" for c in lang):
-            raise TrackerError(f"{where}: the answer's language is not a language code")
-        checked.append(request)
+        checked.append(parsed({**raw, "worker": "member"}, where))
     return checked
 
 
-def replace_worker_requests(store: Path, worker: str, requests: list[Request]) -> None:
-    """Put `requests` in place of every request of `worker` (a union filing a member's latest share).
-    The caller holds the store's lock."""
-    kept = [r for r in load_requests(store) if r.worker != worker]
+def merge_worker_requests(store: Path, worker: str, requests: list[Request]) -> None:
+    """File a member's shared `requests` under `worker`: each replaces the one of the same id, the others
+    stay (a later share of one platform only keeps the other platforms' requests). The caller holds the
+    store's lock."""
+    given = {r.id for r in requests}
+    kept = [r for r in load_requests(store) if r.worker != worker or r.id not in given]
     for request in requests:
         request.worker = worker
     _save(store, kept + list(requests))

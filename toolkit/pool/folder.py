@@ -40,7 +40,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from toolkit.access.tracker import replace_worker_requests
+from toolkit.access.tracker import merge_worker_requests
 from toolkit.errors import PoolError
 from toolkit.pool.bundle import MAX_BUNDLE_BYTES, OpenedBundle, open_bundle
 from toolkit.pool.keys import UnlockedKeys, create_keys, unlock
@@ -211,7 +211,7 @@ class Pool:
             written = self._write(opened, pid, path.name)
             if opened.requests:  # the member's latest list of requests replaces the one filed before
                 with store_lock(self.store):
-                    replace_worker_requests(self.store, pid, opened.requests)
+                    merge_worker_requests(self.store, pid, opened.requests)
             self._keep_prints(pid, prints)
             now = _now()
             entry = register["members"].setdefault(pid, {

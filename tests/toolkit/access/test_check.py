@@ -122,18 +122,18 @@ def test_cli_check_json_and_follow_up_letter(tmp_path: Path) -> None:
                                "--store", str(store)], env=env).exit_code == 0
     refused = runner.invoke(app, args, env=env)
     assert refused.exit_code == 2 and "track add" in refused.output  # no first request to cite
-    added = runner.invoke(app, ["request", "track", "add", "--platform", "uber", "--sent", "2026-01-31",
+    added = runner.invoke(app, ["request", "track", "add", "--platform", "uber", "--sent", "2025-01-31",
                                 "--via", "webform", "--store", str(store)], env=env)
-    assert added.exit_code == 0 and "due by 2026-02-28" in added.output
+    assert added.exit_code == 0 and "due by 2025-02-28" in added.output
     done = runner.invoke(app, args, env=env)
     assert done.exit_code == 0, done.output
     body = letter.read_text(encoding="utf-8")
-    assert "On January 31, 2026" in body and "the ratings carry no date" in body
+    assert "On 31 January 2025" in body and "the ratings carry no date" in body
     assert "every trip or delivery" not in body  # the trips came: not asked again
     listed_tracker = runner.invoke(app, ["request", "track", "list", "--json", "--store", str(store)],
                                    env=env)
     row = json.loads(listed_tracker.output)[0]
-    assert row["due"] == "2026-02-28" and row["platform"] == "uber"
+    assert row["due"] == "2025-02-28" and row["platform"] == "uber"
 
 
 def test_report_cli_and_check_list_the_same_gaps(tmp_path: Path) -> None:

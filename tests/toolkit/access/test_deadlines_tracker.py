@@ -27,9 +27,10 @@ from toolkit.access.tracker import (
     (date(2023, 1, 31), date(2023, 2, 28)),   # a shorter month: its last day
     (date(2024, 1, 31), date(2024, 2, 29)),   # leap year
     (date(2024, 2, 29), date(2024, 3, 29)),
-    (date(2023, 3, 31), date(2023, 4, 30)),
+    (date(2023, 3, 31), date(2023, 5, 1)),    # 30 April 2023, a Sunday: the Monday
     (date(2023, 12, 15), date(2024, 1, 15)),  # across the year
-    (date(2026, 12, 2), date(2027, 1, 2)),
+    (date(2026, 12, 2), date(2027, 1, 4)),    # 2 January 2027, a Saturday: the Monday
+    (date(2026, 10, 1), date(2026, 11, 2)),   # 1 November 2026, a Sunday
 ])
 def test_one_month_from_receipt(received: date, due: date) -> None:
     assert due_date(received) == due
@@ -47,22 +48,24 @@ def test_extension_counts_only_when_notified_within_the_first_month() -> None:
 
 
 def test_overdue_from_the_day_after_the_due_day() -> None:
-    received = date(2026, 1, 31)
-    assert not is_overdue(received, date(2026, 2, 28))
-    assert is_overdue(received, date(2026, 3, 1))
-    assert not is_overdue(received, date(2026, 3, 1), answered=date(2026, 2, 20))
-    assert late(received, date(2026, 3, 1)) and not late(received, date(2026, 2, 28))
+    received = date(2025, 1, 31)  # due Friday 28 February 2025
+    assert not is_overdue(received, date(2025, 2, 28))
+    assert is_overdue(received, date(2025, 3, 1))
+    assert not is_overdue(received, date(2025, 3, 1), answered=date(2025, 2, 20))
+    assert late(received, date(2025, 3, 1)) and not late(received, date(2025, 2, 28))
+    weekend = date(2026, 1, 31)  # 28 February 2026 is a Saturday: an answer on Monday 2 March is in time
+    assert not late(weekend, date(2026, 3, 2)) and late(weekend, date(2026, 3, 3))
 
 
 def test_tracker_round_trip_and_states(tmp_path: Path) -> None:
     today = date(2026, 6, 1)
     r = add_request(tmp_path, platform="glovo", ground="art15", sent=date(2026, 1, 31), via="email",
                     period_from=date(2025, 1, 1), period_to=date(2025, 12, 31), today=today)
-    assert status(r, date(2026, 2, 28)) == "waiting" and status(r, date(2026, 3, 1)) == "overdue"
+    assert status(r, date(2026, 3, 2)) == "waiting" and status(r, date(2026, 3, 3)) == "overdue"
     update_request(tmp_path, r.id[:4], today=today, extension_notice=date(2026, 2, 20),
                    extension_reason="volume")
     again = load_requests(tmp_path)[0]  # as a restarted process reads it
-    assert again.due == date(2026, 4, 30) and status(again, date(2026, 3, 1)) == "extended"
+    assert again.due == date(2026, 4, 30) and status(again, date(2026, 3, 3)) == "extended"
     update_request(tmp_path, r.id, today=today, answered=date(2026, 5, 2), answer_language="es")
     done = load_requests(tmp_path)[0]
     assert status(done, today) == "answered_late" and done.answer_language == "es"
@@ -153,13 +156,49 @@ def test_worker_erasure_forgets_their_requests(tmp_path: Path) -> None:
 def test_calendar_has_one_event_per_open_request() -> None:
     from icalendar import Calendar
 
-    open_one = tracker.Request(id="aa", platform="uber", ground="art15", sent=date(2026, 1, 31),
+    open_one = tracker.Request(id="aa", platform="uber", ground="art15", sent=date(2025, 1, 31),
                                via="webform")
-    answered = tracker.Request(id="bb", platform="wolt", ground="art15", sent=date(2026, 1, 2), via="email",
-                               answered=date(2026, 1, 20))
-    cal = Calendar.from_ical(calendar_bytes([open_one, answered], "fr", today=date(2026, 2, 1)))
+    answered = tracker.Request(id="bb", platform="wolt", ground="art15", sent=date(2025, 1, 2), via="email",
+                               answered=date(2025, 1, 20))
+    cal = Calendar.from_ical(calendar_bytes([open_one, answered], "fr", today=date(2025, 2, 1)))
     events = list(cal.walk("VEVENT"))
     assert len(events) == 1
-    assert events[0].decoded("dtstart") == date(2026, 2, 28)
-    assert "Uber" in str(events[0]["summary"]) and "31 janv. 2026" in str(events[0]["summary"])
+    assert events[0].decoded("dtstart") == date(2025, 3, 1)  # the day after the due day: remind
+    assert "Uber" in str(events[0]["summary"]) and "28 févr. 2025" in str(events[0]["summary"])
     assert str(events[0]["uid"]).startswith("gigdata-request-aa-")
+
+
+@pytest.mark.parametrize("content", ["[]", "null", '{"requests": {}}', '{"requests": [{"id": "x1"}]}',
+                                     '{"requests": [{"id": "x1", "platform": "uber", "ground": "art15", '
+                                     '"sent": null, "via": "email"}]}',
+                                     '{"requests": [{"id": "x1", "platform": "uber", "ground": "art15", '
+                                     '"sent": "2026-01-02", "via": "email", "answered": 3}]}'])
+def test_a_malformed_tracker_file_is_named_and_the_check_still_runs(tmp_path: Path, content: str) -> None:
+    from toolkit.access.check import check
+
+    folder = tmp_path / "_requests"
+    folder.mkdir()
+    (folder / "requests.json").write_text(content, encoding="utf-8")
+    with pytest.raises(TrackerError, match="requests.json"):
+        load_requests(tmp_path)
+    with pytest.raises(TrackerError, match="requests.json"):
+        add_request(tmp_path, platform="uber", ground="art15", sent=date(2026, 1, 2), via="webform",
+                    today=date(2026, 2, 1))
+    assert (folder / "requests.json").read_text(encoding="utf-8") == content
+    from parsers.ingest import ingest_export
+
+    samples = Path(__file__).resolve().parents[3] / "sample_exports"
+    ingest_export(samples / "uber-sar-fr-2021", tmp_path, worker="me")
+    assert "per_offer_dispatch" in {g.item for g in check(tmp_path)}  # a damaged tracker never stops it
+
+
+def test_the_answer_language_is_a_code(tmp_path: Path) -> None:
+    r = add_request(tmp_path, platform="uber", ground="art15", sent=date(2026, 1, 2), via="webform",
+                    today=date(2026, 2, 1))
+    with pytest.raises(TrackerError, match="language code"):
+        update_request(tmp_path, r.id, today=date(2026, 2, 1), answered=date(2026, 1, 20),
+                       answer_language="English, from Jean")
+    assert load_requests(tmp_path)[0].answered is None  # nothing was recorded
+    update_request(tmp_path, r.id, today=date(2026, 2, 1), answered=date(2026, 1, 20),
+                   answer_language="pt-BR")
+    assert load_requests(tmp_path)[0].answer_language == "pt-BR"

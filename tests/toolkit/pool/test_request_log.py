@@ -67,6 +67,12 @@ def test_requests_are_filed_by_pseudonym_without_free_text(tmp_path: Path) -> No
     again = share_file(store, "asker", pool.folder / "union.pub", tmp_path / "asker-2.gdb")
     pool.add([again], keys=keys)
     assert len(union_log.log(pool.store, date(2026, 12, 4), pool.member_ids())) == 3
+    only_wolt = minimise(store, "asker", platform="wolt", zone=export_zone(store, "asker").zone)
+    assert [r["platform"] for r in only_wolt.requests] == ["wolt"]
+    data, _ = build(only_wolt, read_public(pool.folder / "union.pub"), "test")
+    (tmp_path / "asker-wolt.gdb").write_bytes(data)
+    pool.add([tmp_path / "asker-wolt.gdb"], keys=keys)  # a share of one platform keeps the others' requests
+    assert len(union_log.log(pool.store, date(2026, 12, 4), pool.member_ids())) == 3
     pool.withdraw(added.member)
     assert union_log.log(pool.store, date(2026, 12, 4)) == []
 
@@ -77,6 +83,11 @@ def test_requests_are_filed_by_pseudonym_without_free_text(tmp_path: Path) -> No
     {"missing": ["status_log", "salary"]},       # outside the vocabulary
     {"sent": "31/01/2026"},                      # not an ISO day
     {"answer_language": "<script>"},             # not a language code
+    {"answer_language": "fr (Jean D.)"},         # free text in the language field
+    {"sent": None},                              # no day sent: the log could not place it
+    {"platform": ["uber"]},                      # not text
+    {"missing": [["status_log"]]},               # not a list of items
+    {"answered": "2020-01-01"},                  # answered before it was sent
 ])
 def test_a_tampered_request_refuses_the_bundle(tmp_path: Path, tamper: dict) -> None:
     pool, _ = Pool.init(tmp_path / "pool", PASSPHRASE, "strict union")
