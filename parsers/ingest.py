@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from parsers import PARSER_VERSION
 from parsers.base import Batch, Member, ParseContext, Rule, first_rule
+from parsers.common.plausible import plausible
 from parsers.common.zone_clues import check_given_zone, note_zone_support, read_zone_facts, zone_record
 from parsers.common.zone_evidence import propose_zone, valid_zone
 from parsers.registry import COMMON_RULES, ignore_rule, module_for, recognise, rule_by_header
@@ -247,6 +248,10 @@ def _conformed(batches: Iterator[Batch], member: Member, ctx: ParseContext, work
         if n == 0:
             continue
         arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
+        arrow = plausible(arrow, batch.table, ctx, member.path)  # nothing outside sense reaches the store
+        if arrow.num_rows == 0:
+            continue
+        n = arrow.num_rows
         for name, value in (("worker_id", worker), ("platform", ctx.platform), ("export_id", export_id),
                             ("source_file", member.path)):
             arrow = arrow.append_column(name, pa.repeat(pa.scalar(value, pa.string()), n))

@@ -46,8 +46,18 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tab
 
 
 def main() -> None:
-    """Entry point of the `gigdata` command."""
-    app()
+    """Entry point of the `gigdata` command. A store that cannot be written (read-only, a file where the
+    folder should be, a full disk) ends with one sentence, never a traceback: every write is atomic, so
+    what the store held before is unchanged."""
+    try:
+        app()
+    except OSError as exc:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        _console(stderr=True).print(
+            f"[bold red]gigdata:[/] {escape(where)}{escape(exc.strerror or type(exc).__name__)}. "
+            "Nothing already in the store was changed; free space or choose a folder you can write "
+            "(--store), then run the command again.")
+        raise SystemExit(2) from None
 
 
 @app.command()
@@ -330,8 +340,18 @@ def compare(
 
 @app.command()
 def verify(store: StoreOpt = None) -> None:
-    """Check every stored file against its manifest (checksums, row counts, leftovers)."""
-    problems = store_mod.verify(store or store_mod.default_store())
+    """Check every stored file against its manifest (checksums, row counts, leftovers).
+
+    The temporary files of a write that was killed are removed first (under the store's lock), and said."""
+    target = store or store_mod.default_store()
+    if target.is_dir():
+        left = [p for p in target.rglob("*.tmp")]
+        with store_mod.store_lock(target):  # taking the lock sweeps what a killed writer left
+            pass
+        if left:
+            _console().print(f"Removed {len(left)} temporary file(s) left by an interrupted write; the "
+                             "data stored before it is untouched.")
+    problems = store_mod.verify(target)
     for problem in problems:
         _console().print(f"- {problem}")
     if problems:

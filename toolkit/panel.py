@@ -144,16 +144,19 @@ def typed_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def write_panel(store: Path, frame: pd.DataFrame, freq: Freq) -> Path:
     """Write the panel and its data dictionary into the store, atomically; the Parquet file's path."""
+    from toolkit.store import store_lock
+
     folder = store / PANEL_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"panel_{freq}.parquet"
     temp = folder / f".panel_{freq}.{uuid.uuid4().hex}.tmp"
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    try:
-        pq.write_table(table, temp)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
+    with store_lock(store):  # a temporary file is only ever made under the lock (store_lock sweeps)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            pq.write_table(table, temp)
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
     words = dictionary(list(frame.columns))
     (folder / f"panel_{freq}.dictionary.json").write_text(
         json.dumps({"table": f"panel_{freq}", "rows": len(frame), "columns": words}, indent=2,

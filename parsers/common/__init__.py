@@ -31,6 +31,7 @@ from parsers.common.csvfile import (
     sniff_delimiter,
 )
 from parsers.common.times import (
+    EPOCH_MS_RANGE,
     UTC_DTYPE,
     amend_tz,
     dst_note,
@@ -64,14 +65,17 @@ from parsers.common.values import (
     to_bool,
     to_float,
     to_int,
+    within,
 )
 
 __all__ = [
     "PIECE_BYTES", "read_csv_arrow",
-    "DELIMITERS", "ISSUE_LIMIT", "KM_M", "MILE_M", "NULL_TOKENS", "UTC_DTYPE", "amend_tz", "clean_header",
+    "DELIMITERS", "EPOCH_MS_RANGE", "ISSUE_LIMIT", "KM_M", "MILE_M", "NULL_TOKENS", "UTC_DTYPE", "amend_tz",
+    "clean_header",
     "column", "coordinates", "detect_encoding", "dst_note", "epoch_ms", "extra_json", "finish",
     "first_present", "json_objects", "labels", "local_to_utc", "local_to_utc_rowzones", "local_with_offset",
     "map_values", "note_worker_id", "null_island", "pick_variant", "place_local", "read_csv", "report_rows",
     "require",
-    "row_offsets", "sniff_delimiter", "to_bool", "to_float", "to_int", "utc", "utc_or_local", "zone_names",
+    "row_offsets", "sniff_delimiter", "to_bool", "to_float", "to_int", "utc", "utc_or_local", "within",
+    "zone_names",
 ]

@@ -26,7 +26,11 @@ import numpy as np
 import pandas as pd
 
 from parsers.base import ParseContext
-from parsers.common.values import report_rows, to_float
+from parsers.common.values import report_rows, to_float, within
+
+EPOCH_MS_RANGE: Final = (946_684_800_000.0, 4_102_444_800_000.0)
+"""Epoch milliseconds of 2000-01-01 and 2100-01-01 UTC: outside, not a time of platform work (and past
+what a time can hold, a traceback)."""
 
 UTC_DTYPE: Final = "datetime64[us, UTC]"
 _FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
@@ -56,7 +60,7 @@ def epoch_ms(values: pd.Series, ctx: ParseContext, file: str) -> pd.Series:
         >>> epoch_ms(pd.Series(["1449041455000"], name="t"), ParseContext("x", "y"), "a").astype(str)[0]
         '2015-12-02 07:30:55+00:00'
     """
-    ms = to_float(values, ctx, file)
+    ms = within(to_float(values, ctx, file), EPOCH_MS_RANGE[0], EPOCH_MS_RANGE[1], ctx, file)
     return pd.to_datetime(ms.round(3), unit="ms", utc=True).astype(UTC_DTYPE)
 
 

@@ -48,6 +48,21 @@ def to_float(values: pd.Series, ctx: ParseContext, file: str) -> pd.Series:
     return out
 
 
+def within(values: pd.Series, low: float, high: float, ctx: ParseContext, file: str) -> pd.Series:
+    """Numbers outside [low, high], infinite or NaN made null, each an `implausible_value` issue: what a
+    later conversion (an epoch to a time, seconds to a duration) cannot hold never reaches it.
+
+    Example:
+        >>> d = pd.Series([5.0, 1e308, float("inf")], name="d")
+        >>> within(d, 0, 10, ParseContext("x", "y"), "a").tolist()
+        [5.0, nan, nan]
+    """
+    inside = values.between(low, high)
+    report_rows(ctx, file, "implausible_value", f"not between {low:g} and {high:g}: stored as empty",
+                values.index[values.notna() & ~inside], column=str(values.name))
+    return values.where(inside)
+
+
 def to_int(values: pd.Series, ctx: ParseContext, file: str) -> pd.Series:
     """Whole numbers (`3` or `3.0`) to nullable Int64; others become null and `bad_number` issues.
 
@@ -56,7 +71,7 @@ def to_int(values: pd.Series, ctx: ParseContext, file: str) -> pd.Series:
         [3, 4, <NA>]
     """
     floats = pd.to_numeric(values, errors="coerce").astype("float64")
-    whole = floats.where(floats.round() == floats)
+    whole = floats.where((floats.round() == floats) & (floats.abs() <= 2.0**53))  # exact in float and int64
     report_rows(ctx, file, "bad_number", "not a whole number",
                 values.index[values.notna() & whole.isna()], column=str(values.name))
     return whole.astype("Int64")

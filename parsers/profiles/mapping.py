@@ -36,6 +36,7 @@ import pandas as pd
 
 from parsers.base import ParseContext
 from parsers.common import (
+    EPOCH_MS_RANGE,
     UTC_DTYPE,
     column,
     dst_note,
@@ -51,6 +52,7 @@ from parsers.common import (
     to_float,
     to_int,
     utc,
+    within,
 )
 from parsers.profiles.model import (
     RAW_COMPANIONS,
@@ -164,6 +166,7 @@ def _times(frame: pd.DataFrame, values: pd.Series, target: str, entry: FileEntry
     unit = entry.units.get(target, "")
     if unit in ("epoch_s", "epoch_ms"):
         numbers = to_float(numeric_text(values, entry), ctx, file) * (1000.0 if unit == "epoch_s" else 1.0)
+        numbers = within(numbers, EPOCH_MS_RANGE[0], EPOCH_MS_RANGE[1], ctx, file)
         ctx.record_tz(file, name, "UTC", "utc_column", f"{unit.replace('_', ' ')}: UTC by definition")
         return pd.to_datetime(numbers.round(3), unit="ms", utc=True).astype(UTC_DTYPE)
     text = _formatted(values, entry.formats.get(target) or entry.timestamp_format)

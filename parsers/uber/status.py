@@ -31,7 +31,12 @@ from parsers.common import (
     require,
     to_float,
     utc_or_local,
+    within,
 )
+
+MAX_SEGMENT_S = 3_660 * 86_400.0
+"""A status period said to last longer than ten years, or less than nothing, is not one (1e308 seconds
+would not even fit a time)."""
 
 CHUNK_ROWS = 200_000
 ONLINE_STATES = {"open": "waiting", "enroute": "to_pickup", "en route": "to_pickup", "ontrip": "on_job",
@@ -120,10 +125,12 @@ def _online_segments(frame: pd.DataFrame, ctx: ParseContext, file: str) -> pd.Da
 
 def _duration_s(frame: pd.DataFrame, ctx: ParseContext, file: str) -> pd.Series:
     if "duration_ms" in frame:
-        return to_float(frame["duration_ms"], ctx, file) / 1000.0
-    if "duration_seconds" in frame:
-        return to_float(frame["duration_seconds"], ctx, file)
-    return pd.Series(float("nan"), index=frame.index)
+        seconds = to_float(frame["duration_ms"], ctx, file) / 1000.0
+    elif "duration_seconds" in frame:
+        seconds = to_float(frame["duration_seconds"], ctx, file)
+    else:
+        return pd.Series(float("nan"), index=frame.index)
+    return within(seconds, 0.0, MAX_SEGMENT_S, ctx, file)
 
 
 def _offers(frame: pd.DataFrame, start: pd.Series, end: pd.Series, ctx: ParseContext,

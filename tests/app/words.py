@@ -38,8 +38,12 @@ def english_only() -> frozenset[str]:
     return frozenset(_words(list(catalogue("en").values())) - _words(list(catalogue("fr").values())))
 
 
-SHARED_NAMES = ("English", "Just Eat", "Uber Eats", "Amazon Flex", "Deliveroo", "Wolt", "Glovo", "Stuart")
-"""Names a French page rightly shows as they are: the language switch's "English", platforms' names."""
+SHARED_NAMES = ("English", "Just Eat", "Uber Eats", "Amazon Flex", "Deliveroo", "Wolt", "Glovo", "Stuart",
+                "Driver Online Offline", "Driver Trip Status", "Driver Lifetime Trips", "Driver Payments",
+                "Driver App Restrictions", "Driver Dispatches Offered and Accepted",
+                "Courier Lifetime Trip Data")
+"""Names a French page rightly shows as they are: the language switch's "English", platforms' names, and
+the names of the platforms' own files (cited as the source of what a platform keeps)."""
 
 
 def english_words(text: str) -> list[str]:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +49,9 @@ def default_store() -> Path:
 def store_lock(store: Path) -> Iterator[None]:
     """Hold an exclusive lock on the store (creating it) so only one process writes at a time.
 
+    Every writer stages its files under this lock, so a temporary file found on taking it was left by a
+    process that was killed: it is removed first (`sweep_leftovers`), and `gigdata verify` stays clean.
+
     Example:
         >>> import tempfile
         >>> with store_lock(Path(tempfile.mkdtemp()) / "s"):
@@ -57,9 +61,33 @@ def store_lock(store: Path) -> Iterator[None]:
     fd = os.open(store / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        sweep_leftovers(store)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def sweep_leftovers(store: Path) -> list[Path]:
+    """Remove the temporary files (`*.tmp`) a killed writer left in `store`; the paths removed. Call it
+    only while holding the store's lock (no live writer then has a temporary file).
+
+    Example:
+        >>> import tempfile
+        >>> s = Path(tempfile.mkdtemp())
+        >>> _ = (s / "jobs").mkdir(), (s / "jobs" / ".e1.abc.parquet.tmp").write_bytes(b"x")
+        >>> [p.name for p in sweep_leftovers(s)]
+        ['.e1.abc.parquet.tmp']
+    """
+    removed = []
+    for path in sorted(store.rglob("*.tmp"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        elif path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            continue
+        removed.append(path)
+    return removed
 
 
 # ---------------------------------------------------------------------------------------------- private
