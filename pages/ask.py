@@ -10,7 +10,6 @@ import streamlit as st
 
 from pages import common, style
 from toolkit.access import letters
-from toolkit.access.check import check
 from toolkit.access.ics import calendar_bytes
 from toolkit.access.reference import GROUNDS, ROUTES, platform, platforms
 from toolkit.access.tracker import (
@@ -39,7 +38,7 @@ st.write(tr("request.intro"))
 st.caption(tr("request.page.session_note"))
 
 worker = view.worker or WORKER
-gaps = check(view.store, worker=worker, lang=tr.lang) if view.version else []
+gaps = common.gaps(view, worker, tr.lang) if view.version else []
 if view.platform is not None:
     gaps = [g for g in gaps if g.platform == view.platform]
 
@@ -108,8 +107,7 @@ try:
     elif kind == "reminder":
         made = letters.reminder_letter(first, lang, me)
     else:
-        in_lang = gaps if lang == tr.lang else check(view.store, worker=worker, lang=lang)
-        mine = [g for g in in_lang if g.platform == chosen]
+        mine = [g for g in common.gaps(view, worker, lang) if g.platform == chosen]
         made = (letters.follow_up_letter(first, mine, lang, me) if kind == "follow-up"
                 else letters.complaint_letter(first, lang, me, gaps=mine if first.answered else None))
 except letters.LetterError as exc:

@@ -171,6 +171,17 @@ def translator() -> Translator:
     return Translator(lang)
 
 
+def gaps(view: View, worker: str, lang: str) -> list[Any]:
+    """What the exports of `worker` left out (`toolkit.access.check.check`), computed once per store
+    content, tracker state and language in this session: the Start and Ask pages rerun on every click."""
+    from toolkit.access.check import check
+
+    tracker = view.store / "_requests" / "requests.json"  # the period asked for is in the tracker
+    stamp = tracker.stat().st_mtime_ns if tracker.exists() else 0
+    return memo("access-gaps", lambda *_: check(view.store, worker=worker, lang=lang), str(view.store),
+                view.version, stamp, worker, lang)
+
+
 def store_version(store: Path) -> tuple[str, ...]:
     """What identifies the store's content: its manifests (each ingest or deletion changes it)."""
     exports = store / store_mod.EXPORTS_DIR

@@ -14,7 +14,6 @@ import streamlit as st
 from pages import common, style
 from parsers.common.zone_evidence import Clue, ZoneEvidence
 from parsers.ingest import ingest_export
-from toolkit.access.check import check
 from toolkit.words import issue_words, platform_words, zone_lines
 
 REPORTS_KEY = "_gigdata_ingest_reports"
@@ -203,7 +202,7 @@ def _zone_question() -> None:
 
 def _gaps_block() -> None:
     """What the exports of the store left out (the completeness check, as on "Ask for my data")."""
-    gaps = check(view.store, worker=DEFAULT_WORKER, lang=tr.lang)
+    gaps = common.gaps(view, DEFAULT_WORKER, tr.lang)
     if not gaps:
         return
     with st.container(border=True, key="start-gaps"):

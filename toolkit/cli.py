@@ -475,8 +475,9 @@ def _print_gaps(store: Path, ingested: set[tuple[str, str | None]]) -> None:
     from toolkit.access.check import check
 
     console = _console()
+    by_worker = {worker: check(store, worker=worker) for worker in {w for w, _ in ingested}}
     for worker, platform in sorted(ingested, key=str):
-        gaps = [g for g in check(store, worker=worker) if g.platform == platform]
+        gaps = [g for g in by_worker[worker] if g.platform == platform]
         if gaps:
             console.print(f"What the {escape(str(platform))} exports of {escape(worker)} leave out "
                           f"(gigdata request check):")

@@ -81,7 +81,7 @@ def plausible(table: pa.Table, name: str, ctx: ParseContext, file: str) -> pa.Ta
             emptied_required = bad if emptied_required is None else pc.or_(emptied_required, bad)
     if emptied_required is not None:
         table = table.filter(pc.invert(emptied_required))
-    return _ordered(table, name, ctx, file, rows)
+    return _ordered(table, name, ctx, file)
 
 
 ORDERED: dict[str, tuple[str, str]] = {
@@ -91,7 +91,7 @@ ORDERED: dict[str, tuple[str, str]] = {
 """Periods whose end cannot come before their start: a negative length would be counted as time."""
 
 
-def _ordered(table: pa.Table, name: str, ctx: ParseContext, file: str, rows: list | None) -> pa.Table:
+def _ordered(table: pa.Table, name: str, ctx: ParseContext, file: str) -> pa.Table:
     """An end before its start emptied (the period's length is then unknown, not negative)."""
     if name not in ORDERED or not set(ORDERED[name]) <= set(table.column_names) or table.num_rows == 0:
         return table

@@ -59,22 +59,33 @@ class Gap:
 
 def check(store: Path, worker: str | None = None, lang: str = "en") -> list[Gap]:
     """Every gap of every (worker, platform) of `store` (only `worker`'s when given), in `ITEMS` order."""
-    tr = Translator(lang)
-    pairs = sorted({(str(m.get("worker_id")), str(m.get("platform"))) for m in list_manifests(Path(store))})
-    gaps: list[Gap] = []
+    return check_languages(store, worker, (lang,))[lang]
+
+
+def check_languages(store: Path, worker: str | None, langs: tuple[str, ...]) -> dict[str, list[Gap]]:
+    """`check` in each of `langs`, the store read once (the manifests once, each worker's tables once)."""
+    manifests = list_manifests(Path(store))
+    pairs = sorted({(str(m.get("worker_id")), str(m.get("platform"))) for m in manifests})
+    gaps: dict[str, list[Gap]] = {lang: [] for lang in langs}
     for who, name in pairs:
-        if worker is None or who == worker:
-            gaps.extend(check_worker(Path(store), who, name, tr))
+        if worker is not None and who != worker:
+            continue
+        mine = [m for m in manifests if m.get("worker_id") == who and m.get("platform") == name]
+        sel = Selection(Path(store), worker=who, platform=name)  # tables read once, for every language
+        for lang in langs:
+            gaps[lang].extend(check_worker(Path(store), who, name, Translator(lang), mine, sel))
     return gaps
 
 
-def check_worker(store: Path, worker: str, platform: str, tr: Translator) -> list[Gap]:
+def check_worker(store: Path, worker: str, platform: str, tr: Translator,
+                 manifests: list[dict[str, Any]] | None = None, sel: Selection | None = None) -> list[Gap]:
     """The gaps of one worker's exports of one platform (all of them together: a second export may fill
     what the first left out)."""
-    manifests = [m for m in list_manifests(store)
-                 if m.get("worker_id") == worker and m.get("platform") == platform]
+    if manifests is None:
+        manifests = [m for m in list_manifests(store)
+                     if m.get("worker_id") == worker and m.get("platform") == platform]
     rows = _table_rows(manifests)
-    sel = Selection(store, worker=worker, platform=platform)
+    sel = sel or Selection(store, worker=worker, platform=platform)
     try:
         record = platform_record(platform)
         keeps = {item: record.kept(item, tr.lang) for item in record.keeps}

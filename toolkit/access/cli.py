@@ -149,13 +149,12 @@ def letter(
             if first is None:
                 raise letters.LetterError(f"no request to {platform} is recorded: record the one you sent "
                                           f"with `gigdata request track add --platform {platform} …`")
-            gaps = [g for g in check(folder, worker=worker, lang=lang) if g.platform == platform]
-            if follow_up:
-                made = letters.follow_up_letter(first, gaps, lang, details)
-            elif reminder:
+            if reminder:
                 made = letters.reminder_letter(first, lang, details)
             else:
-                made = letters.complaint_letter(first, lang, details, gaps=gaps if first.answered else None)
+                gaps = [g for g in check(folder, worker=worker, lang=lang) if g.platform == platform]
+                made = (letters.follow_up_letter(first, gaps, lang, details) if follow_up else
+                        letters.complaint_letter(first, lang, details, gaps=gaps if first.answered else None))
     except (letters.LetterError, TrackerError) as exc:
         raise _fail("letter", exc) from exc
     content = made.pdf() if out.suffix.lower() == ".pdf" else made.text().encode("utf-8")

@@ -19,7 +19,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -81,7 +81,6 @@ class Letter:
     signature: str
     items: tuple[str, ...] = ()
     footer: str = ""
-    gaps: tuple[str, ...] = field(default=())
 
     def text(self) -> str:
         """The letter as plain text (UTF-8, LF line ends)."""

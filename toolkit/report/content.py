@@ -92,7 +92,7 @@ def gather(
         >>> gather(Path("/nonexistent-store"), worker="me").manifests
         []
     """
-    from toolkit.access.check import check
+    from toolkit.access.check import check_languages
     from toolkit.i18n import LANGUAGES
     from toolkit.store import list_manifests
 
@@ -116,8 +116,8 @@ def gather(
         sanctions=sel.figure("sanctions_timeline")["timeline"],
         offers_per_hour=sel.figure("offers_per_hour"),
         reconnect_s=float(sel.config.get("time.reconnect_gap_s")),
-        gaps={lang: [g for g in check(sel.store, worker=sel.worker, lang=lang)
-                     if sel.platform in (None, g.platform)] for lang in LANGUAGES}
+        gaps={lang: [g for g in found if sel.platform in (None, g.platform)]
+              for lang, found in check_languages(sel.store, sel.worker, LANGUAGES).items()}
         if sel.worker is not None else {},
     )
 
