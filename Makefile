@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_STORE := .sample-store
 
-.PHONY: setup app test lint typecheck unit bench samples goldens screenshots clean browser-deps spark-deps
+.PHONY: setup app test lint typecheck unit bench fuzz samples goldens screenshots clean browser-deps spark-deps
 
 setup: $(STAMP)
 
@@ -56,6 +56,13 @@ bench: setup
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_pool.py
 	$(BIN)/python bench/bench_panel.py
+
+# Every case of the hostile corpus (tests/hostile/), ingested into a store holding a good export; ends
+# with the line cases=N clean_refusals=A accepted=B unhandled=C hangs=D over_1GiB=E outside_writes=F
+# store_damaged=G. `make test` runs its fast subset. The kill loop runs 200 kills here.
+fuzz: setup
+	$(BIN)/python -m tests.hostile.run
+	GIGDATA_KILLS=200 $(BIN)/python -m pytest -q -s tests/hostile/test_faults.py
 
 samples: setup
 	$(BIN)/python scripts/make_samples.py

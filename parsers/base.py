@@ -32,13 +32,14 @@ Example:
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 import pyarrow as pa
+import re2
 
 from toolkit.errors import IngestError, Issue, IssueLog
 
@@ -94,7 +95,57 @@ class Rule:
 
     def matches(self, path: str) -> bool:
         """Whether this rule applies to the file at `path` (posix path inside the export)."""
-        return re.search(self.pattern, path, flags=re.IGNORECASE) is not None
+        return path_matches(self.pattern, path)
+
+
+MAX_PATTERN_CHARS = 500
+
+
+def check_time(member: Member) -> None:
+    """Stop (`IngestError`) when the export's reading budget is spent; a no-op for members without one
+    (tests' in-memory files). Readers that work on bytes already read call it between rows."""
+    check = getattr(member, "check_time", None)
+    if check is not None:
+        check()
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    r"""Whether a file path matches a rule's regular expression, case-insensitively.
+
+    Matched by RE2, in time linear in the path whatever the pattern: patterns come from shared mapping
+    profiles too, and a pattern such as `^(a+)+$` would take Python's backtracking engine years on a
+    crafted file name (ReDoS, security.md §1). RE2 has no back-references or look-around; a profile
+    using them is refused when it is checked (`pattern_problem`).
+
+    Example:
+        >>> path_matches("^(a+)+$", "a" * 5000 + "!"), path_matches(r"trips\.csv$", "x/TRIPS.csv")
+        (False, True)
+    """
+    return _compiled(pattern).search(path) is not None
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a path pattern cannot be used (too long, not a regular expression RE2 runs), or None.
+
+    Example:
+        >>> pattern_problem("(a)\\1")
+        'not a regular expression gigdata can run (back-references and look-around are not supported)'
+    """
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"longer than {MAX_PATTERN_CHARS} characters"
+    try:
+        _compiled(pattern)
+    except re2.error:
+        return "not a regular expression gigdata can run (back-references and look-around are not supported)"
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> Any:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.max_mem = 8 << 20
+    return re2.compile(pattern, options)
 
 
 @dataclass(frozen=True)

@@ -346,8 +346,14 @@ def verify(store: StoreOpt = None) -> None:
     target = store or store_mod.default_store()
     if target.is_dir():
         left = [p for p in target.rglob("*.tmp")]
-        with store_mod.store_lock(target):  # taking the lock sweeps what a killed writer left
-            pass
+        try:
+            with store_mod.store_lock(target):  # taking the lock sweeps what a killed writer left
+                pass
+        except OSError:  # a read-only store (a mounted copy, a CD): checked as it is
+            if left:
+                _console().print(f"{len(left)} temporary file(s) left by an interrupted write could not "
+                                 "be removed: the store cannot be written here.")
+            left = []
         if left:
             _console().print(f"Removed {len(left)} temporary file(s) left by an interrupted write; the "
                              "data stored before it is untouched.")

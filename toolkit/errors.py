@@ -98,16 +98,28 @@ class IssueLog:
 
     strict: bool = False
     issues: list[Issue] = field(default_factory=list)
+    unkept: dict[str, int] = field(default_factory=dict)
+    _per_place: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+
+    KEEP = 1_000
+    """Issues kept of one kind in one file; the others are only counted (a broken file of millions of
+    rows must not hold millions of issues in memory)."""
 
     def add(self, issue: Issue) -> None:
         """Record `issue` (or raise it, in strict mode)."""
         if self.strict:
             raise StrictIssueError(issue)
+        place = (issue.file, issue.kind)
+        kept = self._per_place.get(place, 0)
+        if kept >= self.KEEP:
+            self.unkept[issue.kind] = self.unkept.get(issue.kind, 0) + 1
+            return
+        self._per_place[place] = kept + 1
         self.issues.append(issue)
 
     def counts(self) -> dict[str, int]:
-        """Issues counted by kind."""
-        out: dict[str, int] = {}
+        """Issues counted by kind (those kept and those only counted)."""
+        out: dict[str, int] = dict(self.unkept)
         for issue in self.issues:
             out[issue.kind] = out.get(issue.kind, 0) + 1
         return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +31,7 @@ from toolkit.config import Config, load_config
 from toolkit.countries import country_defaults, country_of
 from toolkit.i18n import Note
 from toolkit.periods import TIME_COLUMNS, Span, local_day, local_day_span, rows_in_span
+from toolkit.schema import TABLES
 from toolkit.store import list_manifests, load_table
 
 T = TypeVar("T")
@@ -190,6 +191,15 @@ class Selection:
             self._tables[table] = load_table(self.store, table, worker=self.worker, platform=self.platform)
         return self._tables[table]
 
+    def columns(self, table: str, names: Sequence[str]) -> pd.DataFrame:
+        """Some columns of every row of `table` (from the whole table when it was read, else read alone:
+        a check that needs the dates only does not hold every column of a large table in memory)."""
+        wanted = [n for n in names if n in TABLES[table].names]
+        if table in self._tables:
+            return self._tables[table][wanted]
+        return cast(pd.DataFrame, self.cached(("columns", table, tuple(wanted)), lambda: load_table(
+            self.store, table, worker=self.worker, platform=self.platform, columns=wanted)))
+
     @property
     def data_days(self) -> tuple[date, date] | None:
         """The first and last local day with a dated row of the analysed tables (None without any)."""
@@ -199,7 +209,7 @@ class Selection:
         lows: list[pd.Timestamp] = []
         highs: list[pd.Timestamp] = []
         for table in ANALYSED:
-            frame = self.raw(table)
+            frame = self.columns(table, TIME_COLUMNS[table])
             for column in TIME_COLUMNS[table]:
                 values = frame[column].dropna() if column in frame.columns else frame.iloc[:0]
                 if len(values):

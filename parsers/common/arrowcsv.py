@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from parsers.base import Member, ParseContext
-from parsers.common.csvfile import clean_header, detect_encoding, sniff_delimiter
+from parsers.common.csvfile import checked_header, detect_encoding, sniff_delimiter
 from toolkit.errors import IngestError
 
 PIECE_BYTES = 8 * 1024**2
@@ -79,9 +79,13 @@ def read_csv_arrow(member: Member, ctx: ParseContext, numbers: Collection[str] =
     if encoding is None:
         return [], iter(())
     delimiter = sniff_delimiter(member, encoding)
-    with io.TextIOWrapper(member.open(), encoding=encoding, newline="") as text:
-        first = next(csv.reader(text, delimiter=delimiter), [])
-    header = clean_header(first) if first else []
+    try:
+        with io.TextIOWrapper(member.open(), encoding=encoding, newline="") as text:
+            first = next(csv.reader(text, delimiter=delimiter), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise IngestError("unreadable", member.path, f"the header of the file cannot be read as {encoding} "
+                          f"text ({type(exc).__name__})") from exc
+    header = checked_header(first, member.path, unique=False) if first else []
     if not header:
         return [], iter(())
     return header, _batches(member, ctx, header, encoding, delimiter, [n for n in header if n in numbers])

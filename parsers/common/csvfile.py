@@ -30,6 +30,12 @@ from toolkit.errors import IngestError
 NULL_TOKENS = ("", "\\N")
 DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_CHARS = 64 * 1024
+MAX_COLUMNS = 2_000
+"""More columns than any export file has (Uber's widest, the lifetime trips, has about 80): a header past
+this is refused before a row is read, since every column costs memory in every row."""
+FRAME_CELLS = 1_000_000
+"""Cells held in Python strings at a time by `read_csv` (a wide file gets fewer rows per frame), so
+memory stays about a hundred MiB per frame whatever the file's width."""
 
 
 def read_csv(member: Member, ctx: ParseContext, chunk_rows: int | None = None,
@@ -174,8 +180,8 @@ def _frames(reader: Iterator[list[str]], file: str, ctx: ParseContext,
             continue
         if header is None:
             if record:
-                header = clean_header(record)
-                _check_unique(header, file)
+                header = checked_header(record, file)
+                chunk_rows = max(1, min(chunk_rows or FRAME_CELLS, FRAME_CELLS // len(header)))
             continue
         if not record:
             continue
@@ -200,6 +206,26 @@ def _frame(header: list[str], rows: list[list[str]], numbers: list[int]) -> pd.D
     frame.index = pd.Index(numbers, dtype="int64")
     frame["source_row"] = np.asarray(numbers, dtype="int64")
     return frame
+
+
+def checked_header(cells: Sequence[str], file: str, unique: bool = True) -> list[str]:
+    """The cleaned header of a file about to be read: refused when it has more columns than
+    `MAX_COLUMNS` or a column twice.
+
+    Example:
+        >>> checked_header([" a", "b "], "x.csv")
+        ['a', 'b']
+        >>> checked_header(["c"] * 3, "x.csv")
+        Traceback (most recent call last):
+        toolkit.errors.IngestError: x.csv: the column c appears twice in the header [schema_mismatch]
+    """
+    if len(cells) > MAX_COLUMNS:
+        raise IngestError("too_large", file, f"the header has {len(cells):,} columns, more than the "
+                          f"{MAX_COLUMNS:,} a file of an export can have; it is not read")
+    header = clean_header(cells)
+    if unique:
+        _check_unique(header, file)
+    return header
 
 
 def _check_unique(header: list[str], file: str) -> None:

@@ -30,7 +30,7 @@ from typing import Protocol
 
 from parsers.base import Batch, Detection, Member, ParseContext, Rule, Signature
 from parsers.deliveroo.invoice import Invoice, parse_invoice
-from parsers.deliveroo.sandbox import PdfLimits, read_pdf
+from parsers.deliveroo.sandbox import PdfLimits, PdfPage, read_pdf, read_pdfs
 from parsers.deliveroo.tables import invoice_frames
 from toolkit.errors import IngestError
 
@@ -95,7 +95,8 @@ def prepare(export: Export, ctx: ParseContext, limits: PdfLimits | None = None) 
     if len(members) > MAX_INVOICES:
         raise IngestError("too_large", f"{len(members)} PDF files",
                           f"more than {MAX_INVOICES} PDF files; this is not one rider's invoices")
-    read = {m.path: read_invoice(m, ctx, limits) for m in members}
+    pages = read_pdfs([(m.path, m.read_bytes) for m in members], limits)
+    read = {m.path: _invoice_of(m.path, pages[m.path], ctx) for m in members}
     confirmed = [r.invoice for r in read.values() if r.invoice is not None and r.invoice.market is not None]
     if not confirmed:
         errors = [r.error for r in read.values() if r.error is not None and r.error.kind != "schema_mismatch"]
@@ -123,16 +124,23 @@ def read_invoice(member: Member, ctx: ParseContext, limits: PdfLimits | None = N
         'wrong_type'
     """
     try:
-        pages = read_pdf(member.read_bytes(), member.path, limits)
+        pages: list[PdfPage] | IngestError = read_pdf(member.read_bytes(), member.path, limits)
     except IngestError as exc:
-        return ReadInvoice(None, exc)
+        pages = exc
+    return _invoice_of(member.path, pages, ctx)
+
+
+def _invoice_of(path: str, pages: list[PdfPage] | IngestError, ctx: ParseContext) -> ReadInvoice:
+    """The invoice a PDF's pages hold (or the error that kept them from being read)."""
+    if isinstance(pages, IngestError):
+        return ReadInvoice(None, pages)
 
     def problem(kind: str, detail: str, position: int | None, column: str | None) -> None:
-        ctx.issue(member.path, kind, detail, row=position, column=column)
+        ctx.issue(path, kind, detail, row=position, column=column)
 
     invoice = parse_invoice([(p.number, p.lines) for p in pages], problem)
     if not invoice.looks_like_invoice():
-        return ReadInvoice(None, IngestError("schema_mismatch", member.path, "this PDF is not a Deliveroo "
+        return ReadInvoice(None, IngestError("schema_mismatch", path, "this PDF is not a Deliveroo "
                                              "rider invoice (no issuer, period or session rows found)"))
     return ReadInvoice(invoice)
 

@@ -2,10 +2,11 @@
 
 pdfminer.six (under pdfplumber) decompresses streams with no size cap: a 1 kB PDF holding a
 double-FlateDecode stream made it use ~900 MB and 7.6 s (`../shared/reference/security.md` §0 item 2,
-§1B B15). So every PDF is opened in a separate Python process (`_pdf_child.py`, run in isolated mode)
+§1B B15). So PDFs are opened in a separate Python process (`_pdf_child.py`, run in isolated mode)
 that limits itself before reading the file: address space (`RLIMIT_AS`, 1 GiB), CPU time
-(`RLIMIT_CPU`, 60 s), no file writes (`RLIMIT_FSIZE` 0), few open files; the parent adds a wall-clock
-timeout and caps pages and text. pdfplumber's repair mode (which runs Ghostscript) is never used (B17).
+(`RLIMIT_CPU`, 30 s per PDF), no file writes (`RLIMIT_FSIZE` 0), few open files; the parent adds a
+wall-clock timeout (40 s per PDF, 45 s for all the PDFs of one export) and caps pages and text.
+pdfplumber's repair mode (which runs Ghostscript) is never used (B17).
 The pdfminer.six floor in pyproject.toml keeps out the pickle-CMap code execution (B14).
 
 Every failure is one `IngestError` naming the file and the exception type, never the file's content:
@@ -25,6 +26,8 @@ import json
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,10 @@ from typing import Any
 from toolkit.errors import IngestError
 
 CHILD = Path(__file__).with_name("_pdf_child.py")
+BATCH_FILES = 200
+BATCH_BYTES = 64 * 2**20
+"""PDFs handed to one child at most (by count and by bytes): starting the child costs more than reading
+an invoice, and the batch is what the parent holds in memory at a time."""
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,9 @@ class PdfLimits:
     """
 
     memory_bytes: int = 1 << 30
-    cpu_seconds: int = 60
-    wall_seconds: float = 90.0
+    cpu_seconds: int = 30
+    wall_seconds: float = 40.0
+    export_seconds: float = 45.0
     max_pages: int = 500
     max_bytes: int = 50 * 1024 * 1024
     max_chars: int = 5_000_000
@@ -72,17 +80,111 @@ def read_pdf(data: bytes, member: str, limits: PdfLimits | None = None,
         Traceback (most recent call last):
         toolkit.errors.IngestError: a.pdf: ... [unreadable]
     """
+    got = read_pdfs([(member, lambda: data)], limits, tables)[member]
+    if isinstance(got, IngestError):
+        raise got
+    return got
+
+
+def read_pdfs(items: Sequence[tuple[str, Callable[[], bytes]]], limits: PdfLimits | None = None,
+              tables: bool = False) -> dict[str, list[PdfPage] | IngestError]:
+    """The pages of every PDF of an export (name -> pages, or the `IngestError` of that PDF), read in
+    as few limited children as the PDFs allow, within one budget for them all (`export_seconds`):
+    a thousand tiny PDFs, or two heavy ones, cannot hold the ingest past it.
+
+    `items` gives each PDF's name and how to read its bytes (read one batch at a time, so memory holds
+    at most `BATCH_BYTES` of PDFs). A PDF that stops its child (killed at its CPU or memory limit)
+    fails alone: the ones after it are read by a new child.
+
+    Example:
+        >>> got = read_pdfs([("a.pdf", lambda: b"not a pdf"), ("b.pdf", lambda: b"%PDF-1.4 junk")])
+        >>> {name: error.kind for name, error in got.items()}
+        {'a.pdf': 'wrong_type', 'b.pdf': 'unreadable'}
+    """
     limits = limits or PdfLimits()
-    _check_bytes(data, member, limits)
+    out: dict[str, list[PdfPage] | IngestError] = {}
+    deadline = time.monotonic() + limits.export_seconds
+    pending = list(items)
+    while pending:
+        batch: list[tuple[str, bytes]] = []
+        size = 0
+        while pending and len(batch) < BATCH_FILES and size < BATCH_BYTES:
+            member, load = pending.pop(0)
+            try:
+                data = load()
+                _check_bytes(data, member, limits)
+            except IngestError as exc:
+                out[member] = exc
+                continue
+            batch.append((member, data))
+            size += len(data)
+        while batch:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                for member, _ in batch + [(m, b"") for m, _ in pending]:
+                    out[member] = IngestError("too_large", member, "the PDFs of this export took more than "
+                                              f"{limits.export_seconds:.0f} s to read together, the limit "
+                                              "for one export; this one was not read")
+                return out
+            answers, stopped = _run_batch(batch, limits, tables, left)
+            for (member, _), answer in zip(batch, answers, strict=False):
+                out[member] = _result(answer, member, limits)
+            if stopped is None:
+                break
+            out[batch[len(answers)][0]] = stopped
+            batch = batch[len(answers) + 1:]
+    return out
+
+
+def _run_batch(batch: list[tuple[str, bytes]], limits: PdfLimits, tables: bool,
+               left: float) -> tuple[list[dict[str, Any]], IngestError | None]:
+    """Read `batch` in one child: the answers it gave, and the error of the PDF it stopped at (None
+    when it answered for every PDF)."""
     command = [sys.executable, "-I", "-B", str(CHILD), str(limits.memory_bytes), str(limits.cpu_seconds),
-               str(limits.max_pages), str(limits.max_chars), "1" if tables else "0"]
+               str(limits.max_pages), str(limits.max_chars), "1" if tables else "0",
+               str(max(1, int(limits.wall_seconds)))]
+    payload = b"".join(len(data).to_bytes(8, "big") + data for _, data in batch)
+    timeout = min(left, limits.wall_seconds * len(batch))
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=limits.wall_seconds,
-                              check=False)
+        done = subprocess.run(command, input=payload, capture_output=True, timeout=timeout, check=False)
+        stdout, stderr, code = done.stdout, done.stderr, done.returncode
     except subprocess.TimeoutExpired as exc:
-        raise IngestError("too_large", member, f"reading this PDF took more than {limits.wall_seconds:.0f} s "
-                          "(the limit for one file); it was stopped") from exc
-    return _pages(_answer(done, member, limits), member)
+        stdout, stderr, code = exc.stdout or b"", b"", None
+    answers = []
+    for line in stdout.split(b"\n"):
+        try:
+            answer = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            break
+        answers.append(answer if isinstance(answer, dict) else {"ok": False, "kind": "shape"})
+    if len(answers) >= len(batch):
+        return answers[: len(batch)], None
+    member = batch[len(answers)][0]
+    if code is None:
+        export = left <= limits.wall_seconds * len(batch)
+        return answers, IngestError("too_large", member, (
+            f"the PDFs of this export took more than {limits.export_seconds:.0f} s to read together, the "
+            "limit for one export; this one was stopped") if export and len(batch) > 1 else (
+            f"reading this PDF took more than {limits.wall_seconds:.0f} s (the limit for one file); it "
+            "was stopped"))
+    if code < 0:
+        return answers, _killed(-code, member, limits)
+    if code == 1 and not stdout:  # the reader did not start: a broken installation
+        last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        raise RuntimeError(f"the PDF reader process failed to start: {last[0]}")
+    return answers, IngestError("unreadable", member, f"the PDF reader stopped (exit code {code}) without "
+                                "an answer")
+
+
+def _result(answer: dict[str, Any], member: str, limits: PdfLimits) -> list[PdfPage] | IngestError:
+    if not answer.get("ok"):
+        if answer.get("kind") == "shape":
+            return IngestError("unreadable", member, "the PDF reader gave an answer of the wrong shape")
+        return _failure(answer, member, limits)
+    try:
+        return _pages(answer, member)
+    except IngestError as exc:
+        return exc
 
 
 def _check_bytes(data: bytes, member: str, limits: PdfLimits) -> None:
@@ -91,24 +193,6 @@ def _check_bytes(data: bytes, member: str, limits: PdfLimits) -> None:
                           "far beyond an invoice; it was not opened")
     if b"%PDF-" not in data[:1024]:
         raise IngestError("wrong_type", member, "this file is not a PDF (it does not start with %PDF-)")
-
-
-def _answer(done: subprocess.CompletedProcess[bytes], member: str, limits: PdfLimits) -> dict[str, Any]:
-    if done.returncode < 0:
-        raise _killed(-done.returncode, member, limits)
-    if done.returncode == 1 and not done.stdout:  # the reader did not start: a broken installation
-        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-        raise RuntimeError(f"the PDF reader process failed to start: {last[0]}")
-    try:
-        answer = json.loads(done.stdout.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IngestError("unreadable", member, f"the PDF reader stopped (exit code {done.returncode}) "
-                          "without an answer") from exc
-    if not isinstance(answer, dict):
-        raise IngestError("unreadable", member, "the PDF reader gave an answer of the wrong shape")
-    if not answer.get("ok"):
-        raise _failure(answer, member, limits)
-    return answer
 
 
 def _killed(signum: int, member: str, limits: PdfLimits) -> IngestError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 import tomllib
 from pathlib import Path
@@ -28,6 +29,7 @@ from parsers.profiles.validate import check_profile_fields, profile_from_dict
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 MAX_PROFILE_BYTES = 1 << 20
+MAX_PROFILE_FILES = 500
 _HEADER = ("# gigdata mapping profile: how one export layout maps into the gigdata tables.\n"
            "# Format: docs/profiles.md. Check it with: gigdata profile check THIS.toml EXPORT.zip\n\n")
 
@@ -40,14 +42,11 @@ def load_profile(path: str | os.PathLike[str]) -> Profile:
         'jobs'
     """
     source = Path(path)
-    data = source.read_bytes()
     origin = _origin(source)
-    if len(data) > MAX_PROFILE_BYTES:
-        raise ProfileError(origin, [("file", f"a profile is a few KiB; this one is over {MAX_PROFILE_BYTES} "
-                                             "bytes")])
+    data = _read_bounded(source, origin)
     try:
         parsed = tomllib.loads(data.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ProfileError(origin, [("toml", f"not valid TOML: {exc}")]) from exc
     profile = profile_from_dict(parsed, origin)
     profile.sha256 = hashlib.sha256(data).hexdigest()
@@ -63,7 +62,7 @@ def load_profile_text(text: str, origin: str = "draft") -> Profile:
     """
     try:
         parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ProfileError(origin, [("toml", f"not valid TOML: {exc}")]) from exc
     profile = profile_from_dict(parsed, origin)
     profile.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -150,7 +149,12 @@ def scan_profiles(dirs: list[Path] | None = None) -> tuple[list[Profile], dict[s
     profiles: list[Profile] = []
     problems: dict[str, str] = {}
     for folder in dirs if dirs is not None else profile_dirs():
-        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        paths = _toml_files(folder)
+        if len(paths) > MAX_PROFILE_FILES:
+            problems[f"{folder.name}/"] = (f"the folder holds {len(paths)} profiles; only the first "
+                                           f"{MAX_PROFILE_FILES} by name were read")
+            paths = paths[:MAX_PROFILE_FILES]
+        for path in paths:
             try:
                 profile = load_profile(path)
             except ProfileError as exc:
@@ -203,12 +207,44 @@ def profile_module(profile: Profile) -> ProfileModule:
 
 def _origin(path: Path) -> str:
     """Where a profile was read, without the folder's full path (a home folder names its owner)."""
-    folder = path.resolve().parent
-    if folder == BUILTIN_DIR:
+    folder = os.path.realpath(path.parent)  # never raises, even on a link loop
+    if folder == os.path.realpath(BUILTIN_DIR):
         return f"builtin:{path.name}"
-    if folder == user_profile_dir().resolve():
+    if folder == os.path.realpath(user_profile_dir()):
         return f"user:{path.name}"
     return path.name
+
+
+def _toml_files(folder: Path) -> list[Path]:
+    """The `*.toml` entries of a profile folder, by name (none when it is not a readable folder)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(folder / e.name for e in entries if e.name.endswith(".toml"))
+    except OSError:
+        return []
+
+
+def _read_bounded(source: Path, origin: str) -> bytes:
+    """A profile file's bytes, read only when it is a regular file of at most `MAX_PROFILE_BYTES`.
+
+    Profile folders are shared between a union's members, so an entry may be a pipe that never ends, a
+    link to a device (`/dev/zero`) or a loop of links: it is opened without blocking, checked with fstat,
+    and read no further than the limit."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise ProfileError(origin, [("file", f"cannot be opened ({why})")]) from exc
+    with os.fdopen(fd, "rb") as handle:
+        kind = os.fstat(fd).st_mode
+        if not stat.S_ISREG(kind):
+            raise ProfileError(origin, [("file", "not a regular file (a folder, pipe or device); a "
+                                                 "profile is a .toml text file")])
+        data = handle.read(MAX_PROFILE_BYTES + 1)
+    if len(data) > MAX_PROFILE_BYTES:
+        raise ProfileError(origin, [("file", f"a profile is a few KiB; this one is over {MAX_PROFILE_BYTES} "
+                                             "bytes")])
+    return data
 
 
 def _entry_dict(entry: FileEntry) -> dict[str, Any]:

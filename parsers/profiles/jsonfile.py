@@ -19,21 +19,19 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from datetime import date, datetime, time
 from typing import Any
 
-import numpy as np
-
 from parsers.base import Member, ParseContext
-from parsers.common.csvfile import NULL_TOKENS
+from parsers.common.csvfile import MAX_COLUMNS, NULL_TOKENS
 from parsers.profiles.model import FileEntry
 from toolkit.errors import IngestError
 
-JSON_MAX_BYTES = 256 * 2**20
+JSON_MAX_BYTES = 64 * 2**20
 JSON_MAX_DEPTH = 64
-_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+JSON_MAX_VALUES = 2_000_000
+"""Values (counted by their separators, before parsing) one JSON file may hold: parsed into Python
+objects, each costs about a hundred bytes, so this keeps a file's memory well under a GiB."""
 
 
 def json_records(member: Member, entry: FileEntry,
@@ -62,6 +60,9 @@ def json_records(member: Member, entry: FileEntry,
         _flatten(item, "", flat, entry.decimal)
         records.append((number, flat))
     header = list(dict.fromkeys(name for _, r in records for name in r))
+    if len(header) > MAX_COLUMNS:
+        raise IngestError("too_large", member.path, f"the records have {len(header):,} different fields, "
+                          f"more than the {MAX_COLUMNS:,} columns a file of an export can have")
     return header, records
 
 
@@ -87,19 +88,26 @@ def json_document(member: Member) -> Any:
     except UnicodeDecodeError as exc:
         raise IngestError("unreadable", member.path,
                           f"the file is not UTF-8 text ({type(exc).__name__})") from exc
-    if _depth(text) > JSON_MAX_DEPTH:
-        raise IngestError("unreadable", member.path, f"the JSON nests deeper than {JSON_MAX_DEPTH} levels")
+    if text.count(",") + text.count(":") > JSON_MAX_VALUES:
+        raise IngestError("too_large", member.path, f"the JSON file holds more than {JSON_MAX_VALUES:,} "
+                          "values, more than one worker's export has; it is not read")
     try:
-        return json.loads(text.lstrip("\ufeff"), object_pairs_hook=_no_duplicates,
-                          parse_constant=_no_constant, parse_float=_finite)
+        document = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_no_duplicates,
+                              parse_constant=_no_constant, parse_float=_finite)
     except _DuplicateKey as exc:
         raise IngestError("unreadable", member.path, "an object of the file has the same key twice") from exc
     except _BadConstant as exc:
         raise IngestError("unreadable", member.path, "the file holds NaN or an infinite number, which "
                           "JSON does not allow") from exc
-    except (ValueError, RecursionError) as exc:
+    except RecursionError as exc:
+        raise IngestError("unreadable", member.path, f"the JSON nests deeper than {JSON_MAX_DEPTH} "
+                          "levels") from exc
+    except ValueError as exc:
         raise IngestError("unreadable", member.path,
                           f"the file is not valid JSON ({type(exc).__name__})") from exc
+    if _depth(document) > JSON_MAX_DEPTH:
+        raise IngestError("unreadable", member.path, f"the JSON nests deeper than {JSON_MAX_DEPTH} levels")
+    return document
 
 
 def guess_records(member: Member) -> str:
@@ -148,14 +156,19 @@ def value_text(value: Any, decimal: str) -> str | None:
 # ---------------------------------------------------------------------------------------------- private
 
 
-def _depth(text: str) -> int:
-    """How deep arrays and objects nest, counted outside strings without parsing (B11)."""
-    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub('""', text))
-    if not brackets:
-        return 0
-    codes = np.frombuffer(brackets.encode("ascii"), dtype=np.uint8)
-    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
-    return int(np.cumsum(steps).max())
+def _depth(document: Any) -> int:
+    """How deep arrays and objects nest in a parsed document (walked without recursion, B11)."""
+    deepest, pending = 0, [(document, 1)]
+    while pending:
+        value, level = pending.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if deepest > JSON_MAX_DEPTH:
+            return deepest
+        pending += [(child, level + 1) for child in children if isinstance(child, dict | list)]
+    return deepest
 
 
 def _at_path(document: Any, path: str, file: str) -> Any:

@@ -25,11 +25,10 @@ Example:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from parsers.base import Batch, Detection, Member, ParseContext, Rule, is_clutter
+from parsers.base import Batch, Detection, Member, ParseContext, Rule, is_clutter, path_matches
 from parsers.profiles.mapping import map_frame
 from parsers.profiles.model import Profile, normalise
 from parsers.profiles.readers import read_frames, read_header
@@ -168,4 +167,4 @@ def _reason(profile: Profile, index: int) -> str:
 
 
 def _matches(pattern: str, path: str) -> bool:
-    return re.search(pattern, path, flags=re.IGNORECASE) is not None
+    return path_matches(pattern, path)

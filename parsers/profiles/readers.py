@@ -41,8 +41,8 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
-from parsers.base import Member, ParseContext
-from parsers.common.csvfile import clean_header, detect_encoding, read_csv, sniff_delimiter
+from parsers.base import Member, ParseContext, check_time
+from parsers.common.csvfile import MAX_COLUMNS, clean_header, detect_encoding, read_csv, sniff_delimiter
 from parsers.profiles.jsonfile import json_records, value_text
 from parsers.profiles.model import FileEntry, normalise
 from toolkit.errors import IngestError
@@ -52,8 +52,12 @@ CHUNK_ROWS = 200_000
 MAX_ROWS = 1_048_576
 """Rows of one sheet read at most (Excel's own limit); a sheet claiming more is refused."""
 XLSX_MAX_BYTES = 256 * 2**20
-XLSX_MAX_UNPACKED = 2 * 2**30
+XLSX_MAX_UNPACKED = 512 * 2**20
 """Largest workbook file, and the most its parts may unpack to (a zip bomb inside an XLSX, A4/B13)."""
+XLSX_MAX_STRINGS = 64 * 2**20
+"""The most a workbook's shared strings may unpack to: openpyxl holds them all in memory at once."""
+XLSX_MAX_PARTS = 1_000
+"""Parts of one workbook (a worker's spreadsheet has a dozen)."""
 HEADER_LOOKAHEAD = 50
 """Rows of a sheet searched for the header (title rows above a table are common in workbooks)."""
 _XLSX_ERRORS = (InvalidFileException, zipfile.BadZipFile, zlib.error, KeyError, ValueError, IndexError,
@@ -190,6 +194,8 @@ def _sheet_rows(member: Member, entry: FileEntry) -> Generator[tuple[int, list[s
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 raise IngestError("too_large", member.path, f"the sheet has more than {MAX_ROWS} rows")
+            if number % 10_000 == 0:
+                check_time(member)
             values = [value_text(c, entry.decimal) for c in cells]
             if any(v is not None for v in values):
                 yield number, values
@@ -228,8 +234,14 @@ def _workbook(member: Member) -> Any:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as parts:
             infos = parts.infolist()
-        if len(infos) > 10_000 or sum(i.file_size for i in infos) > XLSX_MAX_UNPACKED:
-            raise IngestError("too_large", member.path, "the workbook's parts unpack to more than the limits")
+        if len(infos) > XLSX_MAX_PARTS or sum(i.file_size for i in infos) > XLSX_MAX_UNPACKED:
+            raise IngestError("too_large", member.path, f"the workbook's parts are more than "
+                              f"{XLSX_MAX_PARTS:,} or unpack to more than {XLSX_MAX_UNPACKED >> 20} MiB, far "
+                              "more than a worker's spreadsheet")
+        strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+        if strings > XLSX_MAX_STRINGS:
+            raise IngestError("too_large", member.path, f"the workbook's shared strings unpack to more than "
+                              f"{XLSX_MAX_STRINGS >> 20} MiB, which would all be held in memory")
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except _XLSX_ERRORS as exc:
         raise IngestError("unreadable", member.path,
@@ -245,6 +257,9 @@ def _sheet(book: Any, name: str, path: str) -> Any:
 
 
 def _unique(header: list[str], file: str) -> list[str]:
+    if len(header) > MAX_COLUMNS:
+        raise IngestError("too_large", file, f"the header has {len(header):,} columns, more than the "
+                          f"{MAX_COLUMNS:,} a file of an export can have; it is not read")
     seen: set[str] = set()
     for name in header:
         if name in seen:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from parsers.base import pattern_problem
 from parsers.common.times import zone_names
 from parsers.profiles.model import (
     DECIMALS,
@@ -29,6 +30,7 @@ from parsers.profiles.model import (
     Profile,
     ProfileError,
     column_type,
+    glob_regex,
     unit_factors,
     vocabulary,
 )
@@ -232,11 +234,9 @@ def _check_format(fmt: str, key: str) -> list[tuple[str, str]]:
 def _check_pattern(path: str, path_regex: str, key: str) -> list[tuple[str, str]]:
     if bool(path) == bool(path_regex):
         return [(f"{key}.path", "give exactly one of path (a glob) or path_regex")]
-    if path_regex:
-        try:
-            re.compile(path_regex)
-        except re.error:
-            return [(f"{key}.path_regex", "not a valid regular expression")]
+    problem = pattern_problem(path_regex or glob_regex(path))
+    if problem:
+        return [(f"{key}.path_regex" if path_regex else f"{key}.path", problem)]
     return []
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.base import Signature
+from parsers.base import Signature, path_matches
 
 
 def sar(title: str) -> str:
@@ -104,4 +104,4 @@ def matches(pattern: str, path: str) -> bool:
         >>> matches(TRIPS, "FR-Paris/02 - driver lifetime trips.csv")
         True
     """
-    return re.search(pattern, path, flags=re.IGNORECASE) is not None
+    return path_matches(pattern, path)

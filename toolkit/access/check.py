@@ -149,10 +149,10 @@ def _content_gaps(sel: Selection, rows: dict[str, int], tr: Translator) -> dict[
     if not rows.get("offers", 0):
         if rows.get("offer_windows", 0):
             found["per_offer_dispatch"] = tr("request.check.offer_windows")
-    elif sel.raw("offers")["job_id"].isna().all():
+    elif sel.columns("offers", ["job_id"])["job_id"].isna().all():
         found["per_offer_dispatch"] = tr("request.check.offers_no_trip")
     if rows.get("ratings", 0):
-        ratings = sel.raw("ratings")
+        ratings = sel.columns("ratings", ["rated_at", "job_id"])
         if ratings["rated_at"].isna().all():
             found["dated_ratings"] = tr("request.check.ratings_undated")
         elif ratings["job_id"].isna().all():
@@ -164,7 +164,7 @@ def months_held(sel: Selection) -> list[pd.Period]:
     """The local calendar months in which the export has at least one dated row, in order."""
     months: set[pd.Period] = set()
     for table in DATED_TABLES:
-        frame = sel.raw(table)
+        frame = sel.columns(table, TIME_COLUMNS[table])
         if frame.empty:
             continue
         when = row_time(frame, table).dropna()

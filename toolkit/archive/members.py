@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import io
 import lzma
+import os
 import struct
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -53,6 +55,7 @@ class Limits:
     max_component_bytes: int = 255
     max_depth: int = 16                      # path components
     max_nesting: int = 1                     # a zip inside the export is read (depth 1); deeper -> hostile
+    max_read_seconds: float = field(default_factory=lambda: read_seconds())  # reading, from the opening
 
 
 class Member:
@@ -109,6 +112,11 @@ class Member:
             self._sha256 = digest.hexdigest()
         return self._sha256
 
+    def check_time(self) -> None:
+        """Raise `IngestError` when the export's reading budget (`Limits.max_read_seconds`) is spent:
+        for readers that work on bytes already read (a workbook, a document), between rows."""
+        self._budget.check_time(self)
+
     def __repr__(self) -> str:
         return f"Member({self.path!r}, size={self.size})"
 
@@ -163,17 +171,49 @@ class Export:
 # ---------------------------------------------------------------------------------------------- private
 
 
+READ_SECONDS = 50.0
+"""Wall-clock seconds an export's files may be read for, from its opening: ten times what the largest
+sample takes, so a real export never meets it, while a file built to be slow to read (hundreds of
+megabytes of blank lines that compress a thousand times) is stopped before a minute has passed."""
+
+
+def read_seconds() -> float:
+    """The reading budget of one export: `$GIGDATA_READ_SECONDS` when set (a slow computer), else
+    `READ_SECONDS`.
+
+    Example:
+        >>> read_seconds() == float(os.environ.get("GIGDATA_READ_SECONDS") or READ_SECONDS)
+        True
+    """
+    given = os.environ.get("GIGDATA_READ_SECONDS", "")
+    try:
+        return max(1.0, float(given)) if given else READ_SECONDS
+    except ValueError:
+        return READ_SECONDS
+
+
 @dataclass
 class _Budget:
-    """Real bytes produced per member (the most any read produced) and in total."""
+    """Real bytes produced per member (the most any read produced) and in total, and the time spent."""
 
     limits: Limits
     counted: dict[str, int] = field(default_factory=dict)
     total: int = 0
     closed: bool = False
+    started: float = field(default_factory=time.monotonic)
+
+    def check_time(self, member: Member) -> None:
+        limits = self.limits
+        if time.monotonic() - self.started > limits.max_read_seconds:
+            shown = _show(member.path)
+            raise IngestError("too_large", shown, f"reading the export has taken more than "
+                              f"{limits.max_read_seconds:.0f} seconds, the limit for one export, so "
+                              f"'{shown}' is not read (on a slow computer, set GIGDATA_READ_SECONDS to "
+                              "allow more)")
 
     def charge(self, member: Member, count: int) -> None:
         shown, limits = _show(member.path), self.limits
+        self.check_time(member)
         if count > member.size:
             raise IngestError("too_large", shown, f"the file '{shown}' holds more data than the "
                               f"{_human(member.size)} the export declares for it")

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,7 +61,13 @@ def store_lock(store: Path) -> Iterator[None]:
     store.mkdir(parents=True, exist_ok=True)
     fd = os.open(store / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another command writes: say so once, then wait for its turn
+            sys.stderr.write(f"gigdata: another gigdata command is writing to the store {store.name}; "
+                             "waiting for it to finish (nothing is lost by waiting).\n")
+            sys.stderr.flush()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         sweep_leftovers(store)
         yield
     finally:
