@@ -128,7 +128,7 @@ def pattern_problem(pattern: str) -> str | None:
     """Why a path pattern cannot be used (too long, not a regular expression RE2 runs), or None.
 
     Example:
-        >>> pattern_problem("(a)\\1")
+        >>> pattern_problem("(?=a)b")
         'not a regular expression gigdata can run (back-references and look-around are not supported)'
     """
     if len(pattern) > MAX_PATTERN_CHARS:
@@ -145,6 +145,7 @@ def _compiled(pattern: str) -> Any:
     options = re2.Options()
     options.case_sensitive = False
     options.max_mem = 8 << 20
+    options.log_errors = False  # a bad pattern is said once, in words, by `pattern_problem`
     return re2.compile(pattern, options)
 
 

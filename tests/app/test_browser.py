@@ -471,3 +471,50 @@ def test_every_page_in_french_shows_no_english_and_cuts_no_figure(
     context.close()
     assert found == {}, found
     assert outside == []
+
+
+def _chosen(page: object, name: str) -> None:
+    """Wait until the uploader lists the file (its chip shortens a long name in the middle)."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "prefix => document.querySelector(\"[data-testid='stFileUploader']\").innerText.includes(prefix)",
+        arg=name[:7])
+
+
+def test_hostile_uploads_are_refused_in_words_and_the_window_stays_usable(
+    browser: object, server: str, outside: list[str], tmp_path: Path
+) -> None:
+    """Cases of the hostile corpus (tests/hostile/corpus.py) uploaded through the real page: each is
+    refused, or read with its bad file named, in one message; then a good export is still read."""
+    from tests.hostile.corpus import _archive_cases, _Corpus, _csv_cases
+
+    corpus = _Corpus(tmp_path)
+    _archive_cases(corpus)
+    _csv_cases(corpus)
+    by_name = {case.name: case.export for case in corpus.cases}
+    page = _page(browser, server, outside)
+    uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']").first  # type: ignore[attr-defined]
+    for name in ("zip-slip-dotdot", "zip-ratio-bomb", "zip-truncated-half", "zip-encrypted-flag",
+                 "zip-name-markup", "csv-100k-columns", "csv-nul-bytes"):
+        export = by_name[name]
+        uploader.set_input_files(str(export))
+        _chosen(page, export.name)
+        page.get_by_role("button", name="Read my export").click()  # type: ignore[attr-defined]
+        read = name in ("zip-name-markup", "csv-nul-bytes")  # read, with the bad file listed as not read
+        said = f"{export.name}: read as an export of" if read else f"{export.name} was not read"
+        page.wait_for_selector(f"text={said}")  # type: ignore[attr-defined]
+        _settled(page)
+        shown = page.locator("[data-testid='stMain']").inner_text()  # type: ignore[attr-defined]
+        assert "Traceback" not in shown and "Error:" not in shown, name
+        if name == "zip-name-markup":  # a name holding rich markup is shown as it is, never interpreted
+            cell = page.locator("td", has_text="FR-Paris/[bold red]boom[/].csv").first  # type: ignore[attr-defined]
+            cell.wait_for(state="attached")  # the files table is a canvas grid; its cells are in the DOM
+    good = tmp_path / "good.zip"
+    write_sample("uber", good, days=10, seed=5)
+    uploader.set_input_files(str(good))
+    _chosen(page, good.name)
+    page.get_by_role("button", name="Read my export").click()  # type: ignore[attr-defined]
+    page.wait_for_selector(f"text={good.name}: read as an export of Uber")  # type: ignore[attr-defined]
+    _settled(page)
+    _go(page, "Overview", "Overview")
+    assert _shown(page, "logged_in_h") != "—"
+    assert outside == []

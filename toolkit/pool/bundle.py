@@ -151,7 +151,11 @@ def _checked_table(archive: zipfile.ZipFile, name: str, table: str, entry: dict[
     if hashlib.sha256(blob).hexdigest() != entry.get("sha256"):
         raise PoolError(f"{name}: table {table} does not match the hash the bundle gives for it; "
                         "nothing was added")
-    read = pq.read_table(io.BytesIO(blob))
+    try:
+        read = pq.read_table(io.BytesIO(blob))
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise PoolError(f"{name}: table {table} is not a readable Parquet table ({type(exc).__name__}); "
+                        "nothing was added", "unreadable") from exc
     extra = [c for c in read.schema.names if c not in ALLOWED[table]]
     if extra:
         raise PoolError(f"{name}: table {table} holds columns members never share ({', '.join(extra)}); "
@@ -159,4 +163,26 @@ def _checked_table(archive: zipfile.ZipFile, name: str, table: str, entry: dict[
     if read.num_rows != entry.get("rows"):
         raise PoolError(f"{name}: table {table} holds {read.num_rows} rows, the bundle says "
                         f"{entry.get('rows')}; nothing was added")
+    _check_plausible(read, name, table)
     return read
+
+
+def _check_plausible(read: pa.Table, name: str, table: str) -> None:
+    """A bundle passes the ingest's checks of sense again: `gigdata share` only sends what an ingest
+    accepted, where every value outside sense was already emptied, so one found here was put there by
+    hand, and the bundle is refused before it can break the pool's figures."""
+    from parsers.base import ParseContext
+    from parsers.common.plausible import plausible
+
+    ctx = ParseContext("pool", "bundle")
+    try:
+        plausible(read, table, ctx, f"{name}:{table}")
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise PoolError(f"{name}: table {table} holds values of the wrong type ({type(exc).__name__}); "
+                        "nothing was added", "unreadable") from exc
+    found = ctx.issues.counts().get("implausible_value", 0)
+    if found:
+        first = ctx.issues.issues[0]
+        raise PoolError(f"{name}: table {table} holds {found} value(s) outside physical sense (first in "
+                        f"column {first.column}), which `gigdata share` never sends; nothing was added",
+                        "unreadable")
