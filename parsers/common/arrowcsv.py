@@ -174,9 +174,16 @@ def _pieces(read: Callable[[int], bytes]) -> Iterator[tuple[memoryview, bool]]:
 def _record_end(buffer: bytes, careful: bool = True) -> int:
     """Just after the last newline that is outside quotes (the buffer starts on a record boundary)."""
     position = buffer.rfind(b"\n")
-    while careful and position >= 0 and buffer.count(b'"', 0, position) % 2:
-        position = buffer.rfind(b"\n", 0, position)
-    return position + 1
+    if not careful or position < 0 or buffer.count(b'"', 0, position) % 2 == 0:
+        return position + 1
+    # the last newline is inside quotes: find the last one with an even number of quotes before it, in
+    # one pass (walking back newline by newline and counting again each time is quadratic: a stray quote
+    # near the top of a large piece took minutes)
+    codes = np.frombuffer(buffer, dtype=np.uint8)
+    odd = np.bitwise_xor.accumulate((codes == ord('"')).view(np.uint8))  # quotes so far, odd or even
+    newlines = np.flatnonzero(codes == ord("\n"))
+    outside = newlines[odd[newlines] == 0]  # a newline is not a quote: its parity is the one before it
+    return int(outside[-1]) + 1 if len(outside) else 0
 
 
 class _RowNumbers:

@@ -55,9 +55,11 @@ def main(argv: list[str]) -> None:
         data = stream.read(int.from_bytes(head, "big"))
         used = resource.getrusage(resource.RUSAGE_SELF)
         spent = int(used.ru_utime + used.ru_stime) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu, spent + cpu + 2))  # SIGXCPU, then kill
         signal.alarm(max(1, wall))
         try:
+            # SIGXCPU (which ends the process) at this PDF's share; only the soft limit moves, since
+            # raising a hard limit again is not allowed
+            resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu, resource.getrlimit(resource.RLIMIT_CPU)[1]))
             answer = {"ok": True, "pages": _read(pdfplumber, data, max_pages, max_chars, tables)}
         except BaseException as exc:  # noqa: BLE001 - every failure of one PDF is that PDF's answer
             answer = _failure(exc)

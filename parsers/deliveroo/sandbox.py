@@ -5,7 +5,8 @@ double-FlateDecode stream made it use ~900 MB and 7.6 s (`../shared/reference/se
 §1B B15). So PDFs are opened in a separate Python process (`_pdf_child.py`, run in isolated mode)
 that limits itself before reading the file: address space (`RLIMIT_AS`, 1 GiB), CPU time
 (`RLIMIT_CPU`, 30 s per PDF), no file writes (`RLIMIT_FSIZE` 0), few open files; the parent adds a
-wall-clock timeout (40 s per PDF, 45 s for all the PDFs of one export) and caps pages and text.
+wall-clock timeout (40 s per PDF), a budget of 45 s of processor time for all the PDFs of one export,
+and caps pages and text.
 pdfplumber's repair mode (which runs Ghostscript) is never used (B17).
 The pdfminer.six floor in pyproject.toml keeps out the pickle-CMap code execution (B14).
 
@@ -22,15 +23,20 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
+import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from toolkit.errors import IngestError
 
@@ -103,7 +109,7 @@ def read_pdfs(items: Sequence[tuple[str, Callable[[], bytes]]], limits: PdfLimit
     """
     limits = limits or PdfLimits()
     out: dict[str, list[PdfPage] | IngestError] = {}
-    deadline = time.monotonic() + limits.export_seconds
+    spent = 0.0  # processor seconds of the children so far
     pending = list(items)
     while pending:
         batch: list[tuple[str, bytes]] = []
@@ -119,14 +125,16 @@ def read_pdfs(items: Sequence[tuple[str, Callable[[], bytes]]], limits: PdfLimit
             batch.append((member, data))
             size += len(data)
         while batch:
-            left = deadline - time.monotonic()
+            left = limits.export_seconds - spent
             if left <= 0:
                 for member, _ in batch + [(m, b"") for m, _ in pending]:
                     out[member] = IngestError("too_large", member, "the PDFs of this export took more than "
-                                              f"{limits.export_seconds:.0f} s to read together, the limit "
-                                              "for one export; this one was not read")
+                                              f"{limits.export_seconds:.0f} s of processor time to read "
+                                              "together, the limit for one export; this one was not read")
                 return out
+            before = _children_cpu()
             answers, stopped = _run_batch(batch, limits, tables, left)
+            spent += max(0.0, _children_cpu() - before)
             for (member, _), answer in zip(batch, answers, strict=False):
                 out[member] = _result(answer, member, limits)
             if stopped is None:
@@ -134,6 +142,11 @@ def read_pdfs(items: Sequence[tuple[str, Callable[[], bytes]]], limits: PdfLimit
             out[batch[len(answers)][0]] = stopped
             batch = batch[len(answers) + 1:]
     return out
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _run_batch(batch: list[tuple[str, bytes]], limits: PdfLimits, tables: bool,
@@ -144,12 +157,7 @@ def _run_batch(batch: list[tuple[str, bytes]], limits: PdfLimits, tables: bool,
                str(limits.max_pages), str(limits.max_chars), "1" if tables else "0",
                str(max(1, int(limits.wall_seconds)))]
     payload = b"".join(len(data).to_bytes(8, "big") + data for _, data in batch)
-    timeout = min(left, limits.wall_seconds * len(batch))
-    try:
-        done = subprocess.run(command, input=payload, capture_output=True, timeout=timeout, check=False)
-        stdout, stderr, code = done.stdout, done.stderr, done.returncode
-    except subprocess.TimeoutExpired as exc:
-        stdout, stderr, code = exc.stdout or b"", b"", None
+    stdout, stderr, code, over = _supervised(command, payload, limits.wall_seconds * len(batch), left)
     answers = []
     for line in stdout.split(b"\n"):
         try:
@@ -161,10 +169,9 @@ def _run_batch(batch: list[tuple[str, bytes]], limits: PdfLimits, tables: bool,
         return answers[: len(batch)], None
     member = batch[len(answers)][0]
     if code is None:
-        export = left <= limits.wall_seconds * len(batch)
         return answers, IngestError("too_large", member, (
-            f"the PDFs of this export took more than {limits.export_seconds:.0f} s to read together, the "
-            "limit for one export; this one was stopped") if export and len(batch) > 1 else (
+            f"the PDFs of this export took more than {limits.export_seconds:.0f} s of processor time to "
+            "read together, the limit for one export; this one was stopped") if over else (
             f"reading this PDF took more than {limits.wall_seconds:.0f} s (the limit for one file); it "
             "was stopped"))
     if code < 0:
@@ -174,6 +181,49 @@ def _run_batch(batch: list[tuple[str, bytes]], limits: PdfLimits, tables: bool,
         raise RuntimeError(f"the PDF reader process failed to start: {last[0]}")
     return answers, IngestError("unreadable", member, f"the PDF reader stopped (exit code {code}) without "
                                 "an answer")
+
+
+def _supervised(command: list[str], payload: bytes, wall: float,
+                cpu_left: float) -> tuple[bytes, bytes, int | None, bool]:
+    """Run the child on `payload`, stopping it past `wall` seconds or `cpu_left` seconds of processor
+    time: its output, error output, exit code (None when stopped) and whether the processor budget
+    stopped it. Processor time, not wall-clock, is the export's budget, so a busy computer does not
+    refuse an export that a quiet one reads."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    out: dict[str, bytes] = {}
+
+    def feed() -> None:
+        with contextlib.suppress(OSError):  # the child stopped early: the rest is not needed
+            process.stdin.write(payload)  # type: ignore[union-attr]
+        with contextlib.suppress(OSError):
+            process.stdin.close()  # type: ignore[union-attr]
+
+    def drain(name: str, stream: Any) -> None:
+        out[name] = stream.read()
+
+    threads = [threading.Thread(target=feed, daemon=True),
+               threading.Thread(target=drain, args=("stdout", process.stdout), daemon=True),
+               threading.Thread(target=drain, args=("stderr", process.stderr), daemon=True)]
+    for thread in threads:
+        thread.start()
+    watched = psutil.Process(process.pid)
+    started, over, stopped = time.monotonic(), False, False
+    while process.poll() is None:
+        try:
+            times = watched.cpu_times()
+            over = times.user + times.system > cpu_left
+        except psutil.Error:
+            over = False
+        if over or time.monotonic() - started > wall:
+            process.kill()
+            stopped = True
+            break
+        time.sleep(0.05)
+    process.wait()
+    for thread in threads:
+        thread.join()
+    return out.get("stdout", b""), out.get("stderr", b""), None if stopped else process.returncode, over
 
 
 def _result(answer: dict[str, Any], member: str, limits: PdfLimits) -> list[PdfPage] | IngestError:

@@ -196,7 +196,9 @@ class _Corpus:
         note: str = "",
         profiles: Path | None = None,
     ) -> None:
-        tz = "Europe/Helsinki" if name.startswith("wolt") else None  # the Wolt file gives no zone
+        # the Wolt file and the 2016 Uber files give no zone: the zones their samples' README gives
+        zones = {"wolt": "Europe/Helsinki", "gps-": "Europe/Zurich"}
+        tz = next((zone for start, zone in zones.items() if name.startswith(start)), None)
         self.cases.append(Case(name, group, export, profiles=profiles, fast=fast, note=note, tz=tz))
 
     def raw(
@@ -492,6 +494,15 @@ def _csv_cases(c: _Corpus) -> None:
                 + b"\n"
             },
         )
+    sar = sample_files("uber-sar-2016")
+    gps_name = "1 - Driver Detailed Device Data.csv"
+    gps_head, gps_body = _lines(sar[gps_name])
+    many = gps_body * (300_000 // len(gps_body) + 1)
+    stray = [gps_body[0].replace(b",", b',"', 1)]
+    for label, rows in (("gps-stray-quote-300k-lines", stray + many), ("gps-300k-lines", many),
+                        ("gps-quote-every-row", [r.replace(b",", b',"', 1) for r in gps_body] * 20)):
+        gps = gps_head + b"\n" + b"\n".join(rows) + b"\n"
+        c.zipped(label, "csv", {**sar, gps_name: gps}, fast=label == "gps-quote-every-row")
     wolt = c.wolt[WOLT]
     c.zipped("wolt-binary", "csv", {WOLT: bytes(range(256)) * 100})
     c.zipped("wolt-truncated", "csv", {WOLT: wolt[: len(wolt) // 2]})

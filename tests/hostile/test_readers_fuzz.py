@@ -186,3 +186,18 @@ def test_an_accepted_fuzzed_export_never_breaks_metrics_or_verify(tmp_path_facto
     result = metrics(store, worker="fuzzed")
     assert result["workers"] and store_mod.verify(store) == []
     json.dumps(result, default=str)
+
+
+def _naive_record_end(buffer: bytes) -> int:
+    """Just after the last newline with an even number of quotes before it (0 when none)."""
+    ends = [i + 1 for i, byte in enumerate(buffer) if byte == 10 and buffer.count(b'"', 0, i) % 2 == 0]
+    return ends[-1] if ends else 0
+
+
+@settings(FUZZ)
+@given(buffer=st.lists(st.sampled_from([b"a", b",", b'"', b"\n", b"\r", b"1"]), max_size=80).map(b"".join))
+def test_a_piece_of_csv_is_cut_after_its_last_record_outside_quotes(buffer: bytes) -> None:
+    from parsers.common.arrowcsv import _record_end
+
+    assert _record_end(buffer) == _naive_record_end(buffer)
+    assert _record_end(buffer, careful=False) == buffer.rfind(b"\n") + 1

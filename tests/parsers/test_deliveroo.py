@@ -18,7 +18,7 @@ from fpdf import FPDF
 import parsers.deliveroo as roo
 from parsers.base import ParseContext
 from parsers.deliveroo.invoice import parse_invoice, parse_money
-from parsers.deliveroo.sandbox import PdfLimits, read_pdf
+from parsers.deliveroo.sandbox import PdfLimits, read_pdf, read_pdfs
 from parsers.deliveroo.tables import invoice_frames
 from tests.parsers.conftest import BytesMember, lenient_ctx, strict_ctx, tables, ts
 from toolkit.errors import IngestError
@@ -312,3 +312,15 @@ def test_overlapping_sessions_of_two_invoices_are_reported(tmp_path: Path) -> No
     got = ingest(export, ctx)
     assert len(got["status_segments"]) == 2
     assert [(i.file, i.kind, i.row) for i in ctx.issues.issues] == [("b.pdf", "overlapping_session", 1003)]
+
+
+def test_a_years_invoices_are_read_whole_by_one_child_and_a_bad_one_fails_alone(tmp_path: Path) -> None:
+    write_deliveroo_sample(tmp_path / "up", "en-GB", invoices=1, seed=3)
+    invoice = next((tmp_path / "up").rglob("*.pdf")).read_bytes()
+    bomb = flate_bomb(400)
+    items = [(f"{n:02d}.pdf", lambda: invoice) for n in range(52)]  # a year of weekly invoices
+    items.insert(20, ("bomb.pdf", lambda: bomb))
+    got = read_pdfs(items, PdfLimits(memory_bytes=256 << 20))
+    failed = {name: value.kind for name, value in got.items() if isinstance(value, IngestError)}
+    assert failed == {"bomb.pdf": "too_large"}  # the ones after it were read by a new child
+    assert all(got[name][0].lines == got["00.pdf"][0].lines for name, _ in items if name != "bomb.pdf")
