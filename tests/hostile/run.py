@@ -332,9 +332,8 @@ def run_corpus(
     report: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Build the corpus under `folder` and run it, `jobs` cases at a time; outcomes in corpus order."""
-    cases = [
-        c for c in build_corpus(folder / "corpus") if (c.fast or not fast) and (not only or only in c.name)
-    ]
+    listed = build_corpus(folder / "corpus", fast_only=fast)
+    cases = [c for c in listed if (c.fast or not fast) and (not only or only in c.name)]
     good = good_store(folder)
     outcomes: dict[str, Outcome] = {}
     pending = list(cases)

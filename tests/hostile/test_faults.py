@@ -27,7 +27,7 @@ from tests.hostile.run import GOOD_EXPORT, _good_files
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_exports"
 BIG = SAMPLES / "uber-portal-2025"  # the largest sample: what fills a small disk
-KILLS = int(os.environ.get("GIGDATA_KILLS", "100"))
+KILLS = int(os.environ.get("GIGDATA_KILLS", "40"))
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
@@ -116,7 +116,7 @@ def test_a_read_only_store_ends_with_one_sentence_and_is_unchanged(tmp_path: Pat
         assert gigdata("verify", "--store", str(store)).returncode == 0
 
 
-@pytest.mark.parametrize("free", ["4k", "16k", "32k", "48k", "64k", "96k"])
+@pytest.mark.parametrize("free", ["4k", "32k", "96k"])
 def test_a_full_disk_ends_with_one_sentence_and_leaves_nothing_behind(tmp_path: Path, free: str) -> None:
     with tmpfs(tmp_path / "mnt", "24m") as mnt:
         store = mnt / "store"
