@@ -379,6 +379,7 @@ def main() -> None:
         "--keep", type=Path, help="work in this folder and keep it (default: a temporary one)"
     )
     parser.add_argument("--json", type=Path, help="write every outcome to this JSON file")
+    parser.add_argument("--jobs", type=int, default=2, help="cases run at a time (default 2, one per core)")
     args = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     folder = args.keep or Path(tempfile.mkdtemp(prefix="gigdata-fuzz-"))
@@ -395,7 +396,7 @@ def main() -> None:
             print("      " + problem.replace("\n", "\n      ")[:3000], flush=True)
 
     try:
-        outcomes = run_corpus(folder, fast=args.fast, only=args.only, report=report)
+        outcomes = run_corpus(folder, fast=args.fast, only=args.only, jobs=args.jobs, report=report)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

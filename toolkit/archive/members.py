@@ -171,11 +171,14 @@ class Export:
 # ---------------------------------------------------------------------------------------------- private
 
 
-READ_SECONDS = 50.0
+READ_SECONDS = 30.0
 """Seconds of processor time (of this process: the PDF readers have their own budget) an export may be
-read for, from its opening: far more than a real export takes, while a file built to be slow to read
-(hundreds of megabytes of blank lines that compress a thousand times) is stopped before a minute has
-passed. Processor time rather than wall-clock, so a busy computer does not refuse what a quiet one reads."""
+read for, from its opening, plus one second for every `READ_BYTES_PER_SECOND` of it read: a real export
+is read at well over 50 MiB a second (ten million GPS rows, about 700 MiB, take some 17 s of processor
+time), while a file built to be slow to read (hundreds of megabytes of blank lines that compress a
+thousand times, a stray quote over a large file) is stopped well before a minute has passed. Processor
+time rather than wall-clock, so a busy computer does not refuse what a quiet one reads."""
+READ_BYTES_PER_SECOND = 40 * 2**20
 
 
 def read_seconds() -> float:
@@ -205,11 +208,13 @@ class _Budget:
 
     def check_time(self, member: Member) -> None:
         limits = self.limits
-        if time.process_time() - self.started > limits.max_read_seconds:
+        allowed = limits.max_read_seconds + self.total / READ_BYTES_PER_SECOND
+        if time.process_time() - self.started > allowed:
             shown = _show(member.path)
             raise IngestError("too_large", shown, f"reading the export has taken more than "
-                              f"{limits.max_read_seconds:.0f} seconds of processor time, the limit for one "
-                              "export, so "
+                              f"{allowed:.0f} seconds of processor time, the limit for one export of "
+                              f"this size ({limits.max_read_seconds:.0f} s, and one more for every "
+                              f"{READ_BYTES_PER_SECOND >> 20} MiB read), so "
                               f"'{shown}' is not read (on a slow computer, set GIGDATA_READ_SECONDS to "
                               "allow more)")
 
