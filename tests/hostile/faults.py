@@ -79,6 +79,7 @@ def kill_loop(folder: Path, kills: int, seed: int = 13) -> dict[str, int]:
         "ingests_after": 0,
     }
     os.environ.update(env)
+    seen: dict[str, str] = {}
     for round_ in range(kills):
         worker = f"k{round_ % 7}"  # the same workers again and again: kills land on re-ingests too
         _killed_ingest(store, chance.uniform(0.0, whole * 1.1), worker)
@@ -86,11 +87,15 @@ def kill_loop(folder: Path, kills: int, seed: int = 13) -> dict[str, int]:
         figures["leftovers_seen"] += any(store.rglob("*.tmp"))
         check = fork_run(cli("verify", "--store", str(store)), env=env)
         figures["verify_clean"] += check.status == 0
+        if check.status != 0 and "first_unclean" not in seen:  # said once, to tell a slow run from damage
+            seen["first_unclean"] = f"round {round_}: status {check.status}: {check.stdout[-600:]}{check.stderr[-600:]}"
         figures["good_intact"] += _good_files(store) == before
         if round_ % 10 == 9:
             done = fork_run(cli("ingest", str(EXPORT), "--store", str(store), "--worker", "after"), env=env)
             figures["ingests_after"] += 1
             figures["ingests_after_ok"] += done.status == 0 and "Traceback" not in done.stderr
+    if seen:
+        print(seen["first_unclean"], file=sys.stderr)
     return figures
 
 
