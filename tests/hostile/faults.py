@@ -88,7 +88,8 @@ def kill_loop(folder: Path, kills: int, seed: int = 13) -> dict[str, int]:
         check = fork_run(cli("verify", "--store", str(store)), env=env)
         figures["verify_clean"] += check.status == 0
         if check.status != 0 and "first_unclean" not in seen:  # said once, to tell a slow run from damage
-            seen["first_unclean"] = f"round {round_}: status {check.status}: {check.stdout[-600:]}{check.stderr[-600:]}"
+            said = f"{check.stdout[-600:]}{check.stderr[-600:]}"
+            seen["first_unclean"] = f"round {round_}: status {check.status}: {said}"
         figures["good_intact"] += _good_files(store) == before
         if round_ % 10 == 9:
             done = fork_run(cli("ingest", str(EXPORT), "--store", str(store), "--worker", "after"), env=env)
