@@ -42,7 +42,7 @@ import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
 from parsers.base import Member, ParseContext, check_time
-from parsers.common.csvfile import MAX_COLUMNS, clean_header, detect_encoding, read_csv, sniff_delimiter
+from parsers.common.csvfile import checked_header, clean_header, detect_encoding, read_csv, sniff_delimiter
 from parsers.profiles.jsonfile import json_records, value_text
 from parsers.profiles.model import FileEntry, normalise
 from toolkit.errors import IngestError
@@ -217,14 +217,14 @@ def _find_header(rows: Iterator[tuple[int, list[str | None]]], signature: list[s
         seen.append((number, values))
         names = clean_header([v or "" for v in _trim(values)])
         if wanted and wanted <= {normalise(n) for n in names}:
-            return _unique(names, path), []
+            return checked_header(names, path), []
         if len(seen) >= HEADER_LOOKAHEAD:
             break
     if not seen:
         return None, []
     widths = [sum(v is not None for v in values) for _, values in seen]
     first = widths.index(max(widths))  # a title above the table fills fewer cells than the header
-    return _unique(clean_header([v or "" for v in _trim(seen[first][1])]), path), seen[first + 1:]
+    return checked_header([v or "" for v in _trim(seen[first][1])], path), seen[first + 1:]
 
 
 def _workbook(member: Member) -> Any:
@@ -254,18 +254,6 @@ def _sheet(book: Any, name: str, path: str) -> Any:
     if name not in book.sheetnames:
         raise IngestError("schema_mismatch", path, "the workbook has no sheet of the name the profile gives")
     return book[name]
-
-
-def _unique(header: list[str], file: str) -> list[str]:
-    if len(header) > MAX_COLUMNS:
-        raise IngestError("too_large", file, f"the header has {len(header):,} columns, more than the "
-                          f"{MAX_COLUMNS:,} a file of an export can have; it is not read")
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise IngestError("schema_mismatch", file, f"the column {name} appears twice in the header")
-        seen.add(name)
-    return header
 
 
 def _trim(values: list[str | None]) -> list[str | None]:
