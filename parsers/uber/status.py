@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from parsers.base import Batch, Member, ParseContext
@@ -113,7 +114,10 @@ def _online_segments(frame: pd.DataFrame, ctx: ParseContext, file: str) -> pd.Da
     out["start_at"] = utc_or_local(frame, ctx, file, begin_utc, "begin_timestamp_local")
     end = utc_or_local(frame, ctx, file, end_utc, "end_timestamp_local")
     duration = _duration_s(frame, ctx, file)
-    out["end_at"] = end.where(end.notna(), out["start_at"] + pd.to_timedelta(duration, unit="s"))
+    # in the start's own unit: a nanosecond timedelta would turn the sum into nanoseconds, which overflow
+    # past 2262 (a year-9999 start is emptied later, by the checks of sense, not crashed on here)
+    step = pd.to_timedelta(duration, unit="s").astype(np.dtype(f"m8[{out['start_at'].dt.unit}]"))
+    out["end_at"] = end.where(end.notna(), out["start_at"] + step)
     out["start_lat"], out["start_lon"] = coordinates(frame, ctx, file, "begin_lat", "begin_lng")
     out["end_lat"], out["end_lon"] = coordinates(frame, ctx, file, "end_lat", "end_lng")
     used = [state, *_TIMES, "duration_ms", "duration_seconds", "begin_lat", "begin_lng", "end_lat", "end_lng"]
